@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+import '../dist/sdk/cli/main.js';

@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'samples/**/build/', '.tap/'] },
+  { ignores: ['dist/', 'node_modules/', 'samples/**/build/', '.tap/', 'test/fixtures/.cache/'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -13,8 +13,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',
-        { selector: 'TSEnumDeclaration', message: 'Use a union of string literals instead of an enum.' },
+        {
+          selector: 'TSEnumDeclaration',
+          message: 'Use a union of string literals instead of an enum.',
+        },
       ],
     },
+  },
+  {
+    // Declarations of host APIs mirror their specification's types.
+    files: ['types/**/*.d.ts'],
+    rules: { '@typescript-eslint/no-unsafe-function-type': 'off' },
   },
 );

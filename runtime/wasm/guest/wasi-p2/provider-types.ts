@@ -55,7 +55,7 @@ export interface IncomingRequestData {
   readonly body: ByteSource;
 }
 
-/** Where a guest's response goes as it produces it. Called in this order. */
+/** Where a guest's response goes: `head`, `body`*, then `end` or `error`; or `error` alone. */
 export interface ResponseSink {
   /** The guest set its response (`response-outparam.set` with ok). */
   head(status: number, headers: readonly (readonly [string, Uint8Array])[]): void;
@@ -63,7 +63,11 @@ export interface ResponseSink {
   body(chunk: Uint8Array): void;
   /** The body is complete (`outgoing-body.finish`). */
   end(): void;
-  /** The guest answered with an error code instead of a response (`set` with err). */
+  /**
+   * The request failed; `code` is a wasi:http error-code tag. Before `head`: the
+   * guest set an error or never set a response (`internal-error`): answer 5xx.
+   * After `head`: the body is broken (`HTTP-response-incomplete`, ...): abort.
+   */
   error(code: string): void;
 }
 
@@ -73,6 +77,8 @@ export interface IncomingHttpBridge {
   incomingRequest(request: IncomingRequestData): object;
   /** A `wasi:http/types.response-outparam` that forwards to `sink`. */
   responseOutparam(sink: ResponseSink): object;
+  /** After `handle` returned or threw: reports a response never set or never finished. */
+  settle(outparam: object): void;
 }
 
 /** A complete WASI 0.2 provider set for one guest instance. */
@@ -80,3 +86,40 @@ export interface WasiP2Host {
   readonly imports: WasiImportObject;
   readonly http: IncomingHttpBridge;
 }
+
+/**
+ * The interfaces a WASI 0.2 host provides, by unversioned name; any 0.2.x
+ * version of them is accepted. A component importing anything else cannot run.
+ */
+export const WASI_P2_INTERFACES: readonly string[] = [
+  'wasi:cli/environment',
+  'wasi:cli/exit',
+  'wasi:cli/stdin',
+  'wasi:cli/stdout',
+  'wasi:cli/stderr',
+  'wasi:cli/terminal-input',
+  'wasi:cli/terminal-output',
+  'wasi:cli/terminal-stdin',
+  'wasi:cli/terminal-stdout',
+  'wasi:cli/terminal-stderr',
+  'wasi:clocks/monotonic-clock',
+  'wasi:clocks/wall-clock',
+  'wasi:clocks/timezone',
+  'wasi:filesystem/types',
+  'wasi:filesystem/preopens',
+  'wasi:io/error',
+  'wasi:io/poll',
+  'wasi:io/streams',
+  'wasi:random/random',
+  'wasi:random/insecure',
+  'wasi:random/insecure-seed',
+  'wasi:sockets/instance-network',
+  'wasi:sockets/network',
+  'wasi:sockets/tcp',
+  'wasi:sockets/tcp-create-socket',
+  'wasi:sockets/udp',
+  'wasi:sockets/udp-create-socket',
+  'wasi:sockets/ip-name-lookup',
+  'wasi:http/types',
+  'wasi:http/outgoing-handler',
+];

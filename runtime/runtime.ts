@@ -203,11 +203,7 @@ export interface ContainerRuntime {
 
 /** Why a container could not be started; `reason` is a Kubernetes-style word. */
 export type RuntimeErrorReason =
-  | 'InvalidImage'
-  | 'UnsupportedImport'
-  | 'NotRunnable'
-  | 'InvalidSpec'
-  | 'StartError';
+  'InvalidImage' | 'UnsupportedImport' | 'NotRunnable' | 'InvalidSpec' | 'StartError';
 
 /** A failure to start a container, with a message that names the file or field. */
 export class RuntimeError extends Error {

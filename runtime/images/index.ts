@@ -1,0 +1,2 @@
+// Images: where containers' code comes from.
+export { looksLikeWasmFile, resolveWasmFile } from './wasm-file.js';

@@ -1,0 +1,83 @@
+// Bookkeeping shared by the Wasm runtime's container handles: identity, the
+// single exit result, logs, and how task outcomes map to Kubernetes' terms.
+
+import { randomBytes } from 'node:crypto';
+import { ContainerLog } from '../container-log.js';
+import type {
+  ExitResult,
+  LogChunk,
+  LogOptions,
+  StopSignal,
+  TerminationReason,
+} from '../runtime.js';
+import type { TaskOutcome } from './sandbox/protocol.js';
+
+/** Exit code of a process ended by `signal`, as shells and Docker report it. */
+export function signalExitCode(signal: StopSignal): number {
+  return 128 + { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }[signal];
+}
+
+/** A trap ends a guest as abort() ends a native process: 128 + SIGABRT. */
+export const TRAP_EXIT_CODE = 134;
+/** Kubernetes and Docker report an OOM kill as SIGKILL. */
+export const OOM_EXIT_CODE = 137;
+/** Kubernetes reports a container that failed to start with exit code 128. */
+export const START_ERROR_EXIT_CODE = 128;
+
+/** The terminated state a task outcome amounts to (without timestamps). */
+export function terminationOf(outcome: TaskOutcome): {
+  exitCode: number;
+  reason: TerminationReason;
+  message?: string;
+} {
+  switch (outcome.kind) {
+    case 'exit':
+      return { exitCode: outcome.code, reason: outcome.code === 0 ? 'Completed' : 'Error' };
+    case 'trap':
+      return outcome.oom
+        ? { exitCode: OOM_EXIT_CODE, reason: 'OOMKilled', message: outcome.message }
+        : { exitCode: TRAP_EXIT_CODE, reason: 'Error', message: outcome.message };
+    case 'failed':
+      return { exitCode: START_ERROR_EXIT_CODE, reason: 'StartError', message: outcome.message };
+  }
+}
+
+/** Identity, logs and the one-time exit of a container. */
+export class ContainerState {
+  readonly id = randomBytes(32).toString('hex');
+  readonly startedAt = new Date();
+  readonly log = new ContainerLog();
+  readonly #exited: Promise<ExitResult>;
+  #resolveExit!: (result: ExitResult) => void;
+  #result: ExitResult | undefined;
+
+  constructor(readonly name: string) {
+    this.#exited = new Promise((resolve) => (this.#resolveExit = resolve));
+  }
+
+  get result(): ExitResult | undefined {
+    return this.#result;
+  }
+
+  /** Records the exit once; later calls are ignored. Returns the recorded result. */
+  finish(termination: Omit<ExitResult, 'startedAt' | 'finishedAt'>): ExitResult {
+    if (this.#result) return this.#result;
+    const result: ExitResult = {
+      ...termination,
+      startedAt: this.startedAt,
+      finishedAt: new Date(),
+    };
+    this.#result = result;
+    this.log.end();
+    this.#resolveExit(result);
+    return result;
+  }
+
+  wait(): Promise<ExitResult> {
+    return this.#exited;
+  }
+
+  logs(options?: LogOptions): AsyncIterable<LogChunk> {
+    return this.log.read(options);
+  }
+}

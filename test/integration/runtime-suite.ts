@@ -253,6 +253,23 @@ export function runtimeSuite(t: Test, options: RuntimeSuiteOptions): void {
     t.equal(stdout, 'still here\n');
   });
 
+  t.test('stats report the memory a running guest holds, against its limit', async (t) => {
+    const limit = 64 * 1024 * 1024;
+    const handle = await runtime.start(
+      specFor(busybox, ['stress', '--grow-mib', '16', '--stdout', 'grown', '--sleep', '30'], {
+        resources: { memoryLimitBytes: limit },
+      }),
+      testSandbox(),
+    );
+    await outputContaining(handle, 'grown');
+    const running = handle.stats();
+    t.ok(running.memoryBytes >= 16 * 1024 * 1024, `${running.memoryBytes} bytes in use`);
+    t.ok(running.memoryBytes < limit);
+    t.match(running, { memoryLimitBytes: limit, instances: 1 });
+    await handle.stop({ signal: 'SIGKILL' });
+    t.match(handle.stats(), { memoryBytes: 0, instances: 0 });
+  });
+
   t.test('logs replay past output and follow new output', async (t) => {
     const handle = await runtime.start(
       specFor(busybox, ['stress', '--stdout', 'one', '--sleep', '0.2', '--stdout', 'two']),

@@ -5,6 +5,7 @@
 
 import { createGuestFileSystem } from '../guest/fs/index.js';
 import type { ResponseSink } from '../guest/wasi-p2/provider-types.js';
+import { MemoryGauge } from './memory-gauge.js';
 import { linearMemoryBytes, outcomeOfError } from './outcome.js';
 import type { ComponentCode, GuestSetup, HttpRequestMessage } from './protocol.js';
 import { requestWithBody } from './protocol.js';
@@ -72,10 +73,12 @@ async function withComponent(
     loadGlue(code.glueUrl),
   ]);
   const fs = createGuestFileSystem(setup.mounts);
+  const gauge = new MemoryGauge(setup.control);
   const ctx = createWorkerGuestContext({
     setup,
     fs,
     post,
+    onHostCall: () => gauge.update(),
     ...(request ? { stdin: bytesSource(new Uint8Array(0)) } : {}),
   });
   const host = createWasiP2Host(ctx, {
@@ -85,6 +88,7 @@ async function withComponent(
   const instantiateCore = async (module: WebAssembly.Module, imports?: WebAssembly.Imports) => {
     const instance = new WebAssembly.Instance(module, imports);
     instances.push(instance);
+    gauge.track(instances);
     return instance;
   };
   try {

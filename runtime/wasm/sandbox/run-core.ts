@@ -5,6 +5,7 @@ import type { ByteSink, ByteSource } from '../guest/context.js';
 import { createGuestFileSystem } from '../guest/fs/index.js';
 import { WasiPreview1 } from '../guest/wasi-p1/index.js';
 import { cgiEnvironment, parseCgiResponse } from '../http/cgi.js';
+import { MemoryGauge } from './memory-gauge.js';
 import { linearMemoryBytes, outcomeOfError } from './outcome.js';
 import type { GuestSetup, HttpRequestMessage, TaskOutcome } from './protocol.js';
 import type { PostToHost } from './worker-guest-context.js';
@@ -22,12 +23,16 @@ function runStart(
   io: { stdin?: ByteSource; stdout?: ByteSink } = {},
 ): TaskResult {
   const fs = createGuestFileSystem(setup.mounts);
+  const gauge = new MemoryGauge(setup.control);
   const ctx = createWorkerGuestContext({ setup, fs, post, ...io });
   const wasi = new WasiPreview1(ctx);
   const instances: WebAssembly.Instance[] = [];
   try {
-    const instance = new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasi.imports });
+    const instance = new WebAssembly.Instance(module, {
+      wasi_snapshot_preview1: gauge.wrap(wasi.imports),
+    });
     instances.push(instance);
+    gauge.track(instances);
     const { memory, _start: start } = instance.exports;
     if (!(memory instanceof WebAssembly.Memory)) {
       return {

@@ -88,11 +88,20 @@ export interface WorkerGuestContextOptions {
   readonly stdin?: ByteSource;
   /** Replaces the guest's stdout (a CGI response). */
   readonly stdout?: ByteSink;
+  /** Called when the guest writes output or blocks (a moment to refresh gauges). */
+  readonly onHostCall?: () => void;
 }
 
 /** The GuestContext for one task. */
 export function createWorkerGuestContext(options: WorkerGuestContextOptions): GuestContext {
   const { setup, fs, post } = options;
+  const onHostCall = options.onHostCall ?? (() => undefined);
+  const observed = (sink: ByteSink): ByteSink => ({
+    write(data) {
+      onHostCall();
+      sink.write(data);
+    },
+  });
   const control = new Int32Array(setup.control);
   const stdinQueue = setup.stdin ? new SharedByteQueue(setup.stdin) : undefined;
   const clocks = guestClocks();
@@ -102,12 +111,13 @@ export function createWorkerGuestContext(options: WorkerGuestContextOptions): Gu
     env: setup.env,
     ...(setup.workingDir === undefined ? {} : { workingDir: setup.workingDir }),
     stdin: options.stdin ?? (stdinQueue ? queueSource(stdinQueue) : EMPTY_SOURCE),
-    stdout: options.stdout ?? outputSink(1, control, post),
-    stderr: outputSink(2, control, post),
+    stdout: observed(options.stdout ?? outputSink(1, control, post)),
+    stderr: observed(outputSink(2, control, post)),
     fs,
     clocks,
     randomFill: (target) => void randomFillSync(target),
     waitForActivity(deadlineNs) {
+      onHostCall();
       const timeoutMs =
         deadlineNs === undefined
           ? Infinity

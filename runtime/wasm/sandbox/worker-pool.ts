@@ -1,11 +1,11 @@
 // A pool of sandbox workers shared by every container on the node.
 //
-// Spawning a worker costs ~20 ms, far more than instantiating a small guest, so
-// a few are kept started ahead of demand. A worker whose guest ended cleanly
-// (it exited, it was not killed or trapped) is handed out again: the guest's
-// instance, memory and WASI state were all per-task objects, now garbage, and a
-// guest cannot run JavaScript, so nothing of it survives into the next task.
-// Workers that were killed or saw a trap are discarded.
+// Spawning a worker costs tens of milliseconds, far more than instantiating a
+// small guest, so a few are kept started ahead of demand. A worker whose guest
+// ended cleanly (it exited, it was not killed and did not trap) is handed out
+// again: the guest's instance, memory and WASI state were all per-task objects,
+// now garbage, and a guest cannot run JavaScript, so nothing of it survives
+// into the next task. Workers that were killed or saw a trap are discarded.
 
 import { SandboxWorker } from './sandbox-worker.js';
 
@@ -20,7 +20,8 @@ export class WorkerPool {
   readonly #warm: number;
   readonly #maxIdle: number;
   readonly #idle: SandboxWorker[] = [];
-  #starting = 0;
+  /** Spawned, not yet ready, not yet claimed. */
+  readonly #booting: SandboxWorker[] = [];
   #closed = false;
 
   constructor(options: WorkerPoolOptions = {}) {
@@ -33,21 +34,17 @@ export class WorkerPool {
     return this.#idle.length;
   }
 
-  /** Starts the warm workers now instead of on first use. */
-  prewarm(): void {
-    this.#refill();
+  /** Starts `count` workers now (default: the warm count) instead of on first use. */
+  prewarm(count = this.#warm): void {
+    this.#refill(count);
   }
 
   /** A ready worker for exclusive use until `release`. */
   async acquire(): Promise<SandboxWorker> {
     if (this.#closed) throw new Error('the worker pool is closed');
-    for (let worker = this.#idle.pop(); worker; worker = this.#idle.pop()) {
-      if (worker.alive) {
-        this.#refill();
-        return worker;
-      }
-    }
-    const worker = new SandboxWorker();
+    let worker: SandboxWorker | undefined;
+    while ((worker = this.#idle.pop()) && !worker.alive);
+    worker ??= this.#booting.shift() ?? new SandboxWorker();
     this.#refill();
     await worker.ready;
     return worker;
@@ -68,25 +65,27 @@ export class WorkerPool {
     void worker.kill('released');
   }
 
-  /** Stops every idle worker; busy ones are stopped by their owners. */
+  /** Stops every idle and booting worker; busy ones are stopped by their owners. */
   async close(): Promise<void> {
     this.#closed = true;
-    const idle = this.#idle.splice(0);
-    await Promise.all(idle.map((worker) => worker.kill('pool closed')));
+    const unused = [...this.#idle.splice(0), ...this.#booting.splice(0)];
+    await Promise.all(unused.map((worker) => worker.kill('pool closed')));
   }
 
-  #refill(): void {
-    while (!this.#closed && this.#idle.length + this.#starting < this.#warm) {
-      this.#starting++;
+  #refill(target = this.#warm): void {
+    while (!this.#closed && this.#idle.length + this.#booting.length < target) {
       const worker = new SandboxWorker();
+      this.#booting.push(worker);
       worker.ready.then(
         () => {
-          this.#starting--;
-          if (this.#closed) void worker.kill('pool closed');
-          else this.#idle.push(worker);
+          const at = this.#booting.indexOf(worker);
+          if (at < 0) return; // claimed by acquire() while booting
+          this.#booting.splice(at, 1);
+          this.#idle.push(worker);
         },
         () => {
-          this.#starting--;
+          const at = this.#booting.indexOf(worker);
+          if (at >= 0) this.#booting.splice(at, 1);
         },
       );
     }

@@ -95,10 +95,15 @@ async function run(file: string, args: string[], flags: RunFlags): Promise<numbe
   const publications = flags.publish.map(parsePublishFlag);
   const env = flags.env.map(parseEnvFlag);
   const mounts = flags.volume.map(parseVolumeFlag);
-  const image = await resolveWasmFile(file).catch(asRunError);
+  // One container: its worker starts booting now, while the module loads and
+  // compiles, and none is kept warm for a next one.
+  const runtime = new WasmRuntime({ cacheDir: cacheDir(), pool: { warm: 0, maxIdle: 0 } });
+  runtime.pool.prewarm(1);
+  const image = await resolveWasmFile(file).catch(async (error: unknown) => {
+    await runtime.close();
+    return asRunError(error);
+  });
   const name = flags.name ?? path.basename(file, '.wasm');
-
-  const runtime = new WasmRuntime({ cacheDir: cacheDir() });
   const network = new VirtualPodNetwork('127.0.0.1');
   const sandbox: PodSandbox = {
     id: randomBytes(16).toString('hex'),

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { WasmRuntime, resolveWasmFile } from '../runtime/index.js';
-import { samples, sandbox, spec } from './lib/guests.js';
+import { firstOutput, samples, sandbox, spec } from './lib/guests.js';
 import { mib, ms, rssNow, summarize, table } from './lib/stats.js';
 
 const N = Number(process.env.SKIFF_BENCH_GUESTS ?? 20);
@@ -40,7 +40,7 @@ async function workerPerContainer() {
       spec(image, ['stress', '--stdout', 'up', '--sleep', '600']),
       sandbox(),
     );
-    for await (const _ of handle.logs({ follow: true })) break; // first output: the guest runs
+    await firstOutput(handle);
     startMs.push(performance.now() - started);
     handles.push(handle);
   }
@@ -50,7 +50,7 @@ async function workerPerContainer() {
     spec(image, ['stress', '--stdout', 'up', '--spin']),
     sandbox(),
   );
-  for await (const _ of spinner.logs({ follow: true })) break;
+  await firstOutput(spinner);
   const stopStarted = performance.now();
   await spinner.stop();
   const stopMs = performance.now() - stopStarted;

@@ -4,7 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ContainerSpec, PodSandbox, ResolvedImage } from '../../runtime/index.js';
+import type {
+  ContainerHandle,
+  ContainerSpec,
+  PodSandbox,
+  ResolvedImage,
+} from '../../runtime/index.js';
 import { VirtualPodNetwork } from '../../runtime/index.js';
 
 function repoRoot(): string {
@@ -34,4 +39,11 @@ export function spec(
   extra: Partial<ContainerSpec> = {},
 ): ContainerSpec {
   return { name: 'bench', image, args, env: [], mounts: [], ports: [], resources: {}, ...extra };
+}
+
+/** Resolves at the container's first output (the guest is running by then). */
+export async function firstOutput(handle: ContainerHandle): Promise<void> {
+  const iterator = handle.logs({ follow: true })[Symbol.asyncIterator]();
+  await iterator.next();
+  await iterator.return?.();
 }

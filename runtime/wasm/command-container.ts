@@ -6,16 +6,8 @@
 // native process that installed no handler. The grace period therefore never
 // has to run out for a command guest.
 
-import type {
-  ContainerHandle,
-  ContainerStats,
-  ExitResult,
-  LogChunk,
-  LogOptions,
-  StdinSource,
-  StopOptions,
-} from '../runtime.js';
-import { ContainerState, signalExitCode, terminationOf } from './container-state.js';
+import type { ContainerStats, ExitResult, StdinSource, StopOptions } from '../runtime.js';
+import { WasmContainer, signalExitCode, terminationOf } from './container-state.js';
 import { ControlCell, createControlBlock, signalActivity } from './sandbox/control-block.js';
 import type { GuestSetup, SandboxTask } from './sandbox/protocol.js';
 import { SharedByteQueue, createSharedByteQueue } from './sandbox/shared-byte-queue.js';
@@ -34,39 +26,20 @@ export interface CommandContainerOptions {
   readonly memoryLimitBytes: number;
 }
 
-export class CommandContainer implements ContainerHandle {
-  readonly #state: ContainerState;
+export class CommandContainer extends WasmContainer {
   readonly #control = createControlBlock();
   readonly #memoryLimitBytes: number;
   #worker: SandboxWorker | undefined;
   #stopRequested: StopOptions | undefined;
 
   constructor(options: CommandContainerOptions) {
-    this.#state = new ContainerState(options.name);
+    super(options.name);
     this.#memoryLimitBytes = options.memoryLimitBytes;
     void this.#run(options);
   }
 
-  get id(): string {
-    return this.#state.id;
-  }
-  get name(): string {
-    return this.#state.name;
-  }
-  get startedAt(): Date {
-    return this.#state.startedAt;
-  }
-
-  wait(): Promise<ExitResult> {
-    return this.#state.wait();
-  }
-
-  logs(options?: LogOptions): AsyncIterable<LogChunk> {
-    return this.#state.logs(options);
-  }
-
   stats(): ContainerStats {
-    const running = this.#worker !== undefined && !this.#state.result;
+    const running = this.#worker !== undefined && !this.state.result;
     return {
       memoryBytes: running
         ? Atomics.load(new Int32Array(this.#control), ControlCell.memoryPages) * 65536
@@ -77,12 +50,12 @@ export class CommandContainer implements ContainerHandle {
   }
 
   async stop(options: StopOptions = {}): Promise<ExitResult> {
-    if (this.#state.result) return this.#state.result;
+    if (this.state.result) return this.state.result;
     const signal = options.signal ?? 'SIGTERM';
     this.#stopRequested ??= { signal };
     // Before the worker exists the run loop sees #stopRequested and never starts the guest.
     if (this.#worker) await this.#worker.kill(`stopped by ${signal}`);
-    return this.#state.wait();
+    return this.state.wait();
   }
 
   async #run(options: CommandContainerOptions): Promise<void> {
@@ -96,7 +69,7 @@ export class CommandContainer implements ContainerHandle {
     try {
       worker = await options.pool.acquire();
     } catch (error) {
-      this.#state.finish({ exitCode: 128, reason: 'StartError', message: String(error) });
+      this.state.finish({ exitCode: 128, reason: 'StartError', message: String(error) });
       return;
     }
     if (this.#stopRequested) {
@@ -110,12 +83,12 @@ export class CommandContainer implements ContainerHandle {
         options.stdin,
         new SharedByteQueue(stdin),
         this.#control,
-        () => this.#state.result !== undefined,
+        () => this.state.result !== undefined,
       );
     }
     const end = await worker.run(options.task(guest), (message) => {
       if (message.type === 'output')
-        this.#state.log.append(message.fd === 1 ? 'stdout' : 'stderr', message.data);
+        this.state.log.append(message.fd === 1 ? 'stdout' : 'stderr', message.data);
     });
     options.pool.release(worker, end.outcome.kind === 'exit' && !end.workerLost);
     if (this.#stopRequested) this.#finishStopped();
@@ -123,12 +96,12 @@ export class CommandContainer implements ContainerHandle {
   }
 
   #finish(end: TaskEnd): void {
-    this.#state.finish(terminationOf(end.outcome));
+    this.state.finish(terminationOf(end.outcome));
   }
 
   #finishStopped(): void {
     const signal = this.#stopRequested?.signal ?? 'SIGKILL';
-    this.#state.finish({ exitCode: signalExitCode(signal), reason: 'Error', signal });
+    this.state.finish({ exitCode: signalExitCode(signal), reason: 'Error', signal });
   }
 }
 

@@ -4,9 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import { ContainerLog } from '../container-log.js';
 import type {
+  ContainerHandle,
+  ContainerStats,
   ExitResult,
   LogChunk,
   LogOptions,
+  StopOptions,
   StopSignal,
   TerminationReason,
 } from '../runtime.js';
@@ -79,5 +82,55 @@ export class ContainerState {
 
   logs(options?: LogOptions): AsyncIterable<LogChunk> {
     return this.log.read(options);
+  }
+}
+
+/** What every Wasm container handle shares: identity, the exit, the logs. */
+export abstract class WasmContainer implements ContainerHandle {
+  protected readonly state: ContainerState;
+
+  constructor(name: string) {
+    this.state = new ContainerState(name);
+  }
+
+  get id(): string {
+    return this.state.id;
+  }
+  get name(): string {
+    return this.state.name;
+  }
+  get startedAt(): Date {
+    return this.state.startedAt;
+  }
+
+  wait(): Promise<ExitResult> {
+    return this.state.wait();
+  }
+
+  logs(options?: LogOptions): AsyncIterable<LogChunk> {
+    return this.state.logs(options);
+  }
+
+  abstract stats(): ContainerStats;
+  abstract stop(options?: StopOptions): Promise<ExitResult>;
+}
+
+/** A container that ended before its guest could start (e.g. OOMKilled at start). */
+export class EndedContainer extends WasmContainer {
+  constructor(
+    name: string,
+    termination: Omit<ExitResult, 'startedAt' | 'finishedAt'>,
+    private readonly memoryLimitBytes: number,
+  ) {
+    super(name);
+    this.state.finish(termination);
+  }
+
+  stats(): ContainerStats {
+    return { memoryBytes: 0, memoryLimitBytes: this.memoryLimitBytes, instances: 0 };
+  }
+
+  stop(): Promise<ExitResult> {
+    return this.state.wait();
   }
 }

@@ -13,15 +13,8 @@
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PodNetwork, PortBinding } from '../network/pod-network.js';
-import type {
-  ContainerHandle,
-  ContainerStats,
-  ExitResult,
-  LogChunk,
-  LogOptions,
-  StopOptions,
-} from '../runtime.js';
-import { ContainerState, OOM_EXIT_CODE, signalExitCode } from './container-state.js';
+import type { ContainerStats, ExitResult, StopOptions } from '../runtime.js';
+import { WasmContainer, OOM_EXIT_CODE, signalExitCode } from './container-state.js';
 import { createControlBlock } from './sandbox/control-block.js';
 import type { GuestSetup, HttpRequestMessage, SandboxTask } from './sandbox/protocol.js';
 import type { SandboxWorker, TaskEnd } from './sandbox/sandbox-worker.js';
@@ -49,8 +42,7 @@ interface InFlight {
 
 const encoder = new TextEncoder();
 
-export class HttpServerContainer implements ContainerHandle {
-  readonly #state: ContainerState;
+export class HttpServerContainer extends WasmContainer {
   readonly #options: HttpServerContainerOptions;
   readonly #server: http.Server;
   readonly #bindings: PortBinding[] = [];
@@ -62,8 +54,8 @@ export class HttpServerContainer implements ContainerHandle {
 
   /** Binds every port first: an EADDRINUSE throws and nothing is left bound. */
   constructor(options: HttpServerContainerOptions) {
+    super(options.name);
     this.#options = options;
-    this.#state = new ContainerState(options.name);
     this.#slots = new Semaphore(options.maxConcurrentRequests ?? 8);
     this.#server = http.createServer(
       { keepAliveTimeout: 5_000 },
@@ -81,24 +73,6 @@ export class HttpServerContainer implements ContainerHandle {
     }
   }
 
-  get id(): string {
-    return this.#state.id;
-  }
-  get name(): string {
-    return this.#state.name;
-  }
-  get startedAt(): Date {
-    return this.#state.startedAt;
-  }
-
-  wait(): Promise<ExitResult> {
-    return this.#state.wait();
-  }
-
-  logs(options?: LogOptions): AsyncIterable<LogChunk> {
-    return this.#state.logs(options);
-  }
-
   stats(): ContainerStats {
     return {
       memoryBytes: this.#inFlight.size > 0 ? this.#lastMemoryBytes * this.#inFlight.size : 0,
@@ -108,11 +82,11 @@ export class HttpServerContainer implements ContainerHandle {
   }
 
   async stop(options: StopOptions = {}): Promise<ExitResult> {
-    if (this.#state.result) return this.#state.result;
+    if (this.state.result) return this.state.result;
     const signal = options.signal ?? 'SIGTERM';
     if (signal === 'SIGKILL') {
       await this.#shutdown('killed');
-      return this.#state.finish({ exitCode: signalExitCode('SIGKILL'), reason: 'Error', signal });
+      return this.state.finish({ exitCode: signalExitCode('SIGKILL'), reason: 'Error', signal });
     }
     if (!this.#stopping) {
       this.#closePorts();
@@ -126,18 +100,18 @@ export class HttpServerContainer implements ContainerHandle {
       void Promise.race([drained, timedOut]).then(async (how) => {
         if (how === 'timeout') {
           await this.#shutdown('grace period over');
-          this.#state.finish({
+          this.state.finish({
             exitCode: signalExitCode('SIGKILL'),
             reason: 'Error',
             signal: 'SIGKILL',
           });
         } else {
           await this.#shutdown('stopped');
-          this.#state.finish({ exitCode: 0, reason: 'Completed', signal });
+          this.state.finish({ exitCode: 0, reason: 'Completed', signal });
         }
       });
     }
-    return this.#state.wait();
+    return this.state.wait();
   }
 
   #closePorts(): void {
@@ -168,7 +142,7 @@ export class HttpServerContainer implements ContainerHandle {
   async #serve(req: IncomingMessage, res: ServerResponse, request: InFlight): Promise<void> {
     const body = await readBody(req, this.#options.maxRequestBodyBytes ?? 16 * 1024 * 1024);
     if (body === 'too-large') return respond(res, 413, 'request body too large\n');
-    if (body === 'aborted' || this.#state.result) return;
+    if (body === 'aborted' || this.state.result) return;
     const port = req.socket.localPort ?? this.#options.ports[0] ?? 80;
     const message: HttpRequestMessage = {
       method: req.method ?? 'GET',
@@ -191,7 +165,7 @@ export class HttpServerContainer implements ContainerHandle {
     const end = await worker.run(this.#options.task(guest, message), (event) => {
       switch (event.type) {
         case 'output':
-          return this.#state.log.append(event.fd === 1 ? 'stdout' : 'stderr', event.data);
+          return this.state.log.append(event.fd === 1 ? 'stdout' : 'stderr', event.data);
         case 'http-head':
           return void res.writeHead(event.status, rawHeaders(event.headers));
         case 'http-body':
@@ -212,7 +186,7 @@ export class HttpServerContainer implements ContainerHandle {
   #afterRequest(request: HttpRequestMessage, res: ServerResponse, end: TaskEnd): void {
     if (end.outcome.kind !== 'exit') {
       const line = `skiff: ${request.method} ${request.pathWithQuery} failed: ${end.outcome.message}\n`;
-      this.#state.log.append('stderr', encoder.encode(line));
+      this.state.log.append('stderr', encoder.encode(line));
     }
     if (!res.headersSent) respond(res, 500, 'the handler sent no response\n');
     else if (!res.writableEnded) res.destroy(); // an incomplete body must not look complete
@@ -220,7 +194,7 @@ export class HttpServerContainer implements ContainerHandle {
       // The memory limit is the container's: exceeding it ends the container, as
       // the kernel's OOM killer ends a native one.
       void this.#shutdown('OOMKilled').then(() =>
-        this.#state.finish({
+        this.state.finish({
           exitCode: OOM_EXIT_CODE,
           reason: 'OOMKilled',
           message: end.outcome.kind === 'trap' ? end.outcome.message : '',

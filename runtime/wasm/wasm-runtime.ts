@@ -20,7 +20,7 @@ import type {
 import { RuntimeError } from '../runtime.js';
 import { MemoryLimitExceededError, WASM_PAGE_BYTES } from './binary/index.js';
 import { CommandContainer } from './command-container.js';
-import { ContainerState, OOM_EXIT_CODE } from './container-state.js';
+import { EndedContainer, OOM_EXIT_CODE } from './container-state.js';
 import type { GuestProgram } from './guest-program.js';
 import { GuestProgramLoader } from './guest-program.js';
 import { HttpServerContainer } from './http-server-container.js';
@@ -88,7 +88,15 @@ export class WasmRuntime implements ContainerRuntime {
       program = await this.loader.load(spec.image, limitPages, serving);
     } catch (error) {
       if (!(error instanceof MemoryLimitExceededError)) throw error;
-      return this.#track(oomAtStart(spec.name, error));
+      // More memory than its limit before it runs a single instruction: the
+      // container is OOMKilled at once, as Kubernetes would report it.
+      return this.#track(
+        new EndedContainer(
+          spec.name,
+          { exitCode: OOM_EXIT_CODE, reason: 'OOMKilled', message: error.message },
+          memoryLimitBytes,
+        ),
+      );
     }
     signal?.throwIfAborted();
 
@@ -225,19 +233,4 @@ function checkedMounts(spec: ContainerSpec): Mount[] {
     mounts.push({ ...mount, hostPath: path.resolve(mount.hostPath) });
   }
   return mounts;
-}
-
-/** A container whose guest needs more memory at start than its limit: OOMKilled at once. */
-function oomAtStart(name: string, error: MemoryLimitExceededError): ContainerHandle {
-  const state = new ContainerState(name);
-  state.finish({ exitCode: OOM_EXIT_CODE, reason: 'OOMKilled', message: error.message });
-  return {
-    id: state.id,
-    name,
-    startedAt: state.startedAt,
-    wait: () => state.wait(),
-    stop: () => state.wait(),
-    logs: (options) => state.logs(options),
-    stats: () => ({ memoryBytes: 0, memoryLimitBytes: error.limitBytes, instances: 0 }),
-  };
 }

@@ -129,7 +129,10 @@ export class BlobStore {
   }
 
   /** Stores `bytes` and returns their digest and size. */
-  async put(bytes: Uint8Array, expected: ExpectedBlob = {}): Promise<{ digest: string; size: number }> {
+  async put(
+    bytes: Uint8Array,
+    expected: ExpectedBlob = {},
+  ): Promise<{ digest: string; size: number }> {
     const staged = await this.stage([bytes], expected);
     await this.commit(staged);
     return { digest: staged.digest, size: staged.size };
@@ -160,7 +163,8 @@ export class BlobStore {
     const now = Date.now();
     for (const name of await readdir(this.#tmp)) {
       const started = Number(name.split('-')[0]);
-      if (Number.isFinite(started) && now - started > maxAgeMs) await rm(path.join(this.#tmp, name), { force: true });
+      if (Number.isFinite(started) && now - started > maxAgeMs)
+        await rm(path.join(this.#tmp, name), { force: true });
     }
   }
 }

@@ -4,7 +4,7 @@
 import type { ResolvedImage } from '../../runtime.js';
 import type { ImageReference } from '../oci/reference.js';
 import type { ImageConfigFile, ImageManifest, Platform, WasmArtifactConfig } from '../oci/types.js';
-import type { BlobStore } from './blob-store.js';
+import type { BlobStore, StagedBlob } from './blob-store.js';
 
 /**
  * What an image holds, decided from its config:
@@ -61,14 +61,23 @@ export class InvalidImageError extends Error {
  */
 export interface IngestSession {
   /** Makes a staged blob visible and remembers it was added by this session. */
-  commitBlob(staged: import('./blob-store.js').StagedBlob): Promise<void>;
+  commitBlob(staged: StagedBlob): Promise<void>;
+  /**
+   * Marks a blob the store already has as used by this session, so no other
+   * session's cleanup deletes it before `commit`. Resolves with whether it is present.
+   */
+  useBlob(digest: string): Promise<boolean>;
   /**
    * Records `reference` → `manifestDigest` (the manifest, its config and layers
    * must be in the blob store). Validates the manifest and config and unpacks tar
    * layers safely (UnsafeLayerError, InvalidImageError; then nothing is recorded
    * and the session's blobs are removed). Ends the session.
    */
-  commit(reference: ImageReference, manifestDigest: string, options?: { indexDigest?: string }): Promise<LocalImage>;
+  commit(
+    reference: ImageReference,
+    manifestDigest: string,
+    options?: { indexDigest?: string },
+  ): Promise<LocalImage>;
   /** Ends the session without recording anything; removes the session's unused blobs. */
   abort(): Promise<void>;
 }

@@ -1,0 +1,116 @@
+// An ingest session: blobs arrive, then the image is recorded or rejected.
+// While open it holds the store's lock shared (prune waits) and claims every
+// blob it writes or reads (other sessions' cleanups leave them alone).
+
+import type { ImageReference } from '../oci/reference.js';
+import type { BlobStore, StagedBlob } from './blob-store.js';
+import type { ClaimOwner, BlobClaims } from './blob-claims.js';
+import type { IngestSession, LocalImage } from './image-store-types.js';
+import type { Release } from './shared-exclusive-lock.js';
+
+/** What a session needs from the store that opened it. */
+export interface IngestHost {
+  readonly blobs: BlobStore;
+  readonly claims: BlobClaims;
+  /** How many reachable manifests pin `digest` (0: nothing would miss it). */
+  blobCount(digest: string): number;
+  /**
+   * Validates and records the image; calls `claim` (synchronously) for each
+   * blob it is about to read. Throws InvalidImageError / UnsafeLayerError.
+   */
+  record(
+    reference: ImageReference,
+    manifestDigest: string,
+    indexDigest: string | undefined,
+    claim: (digest: string) => void,
+  ): Promise<LocalImage>;
+}
+
+export class StoreIngestSession implements IngestSession {
+  readonly #host: IngestHost;
+  readonly #owner: ClaimOwner;
+  readonly #release: Release;
+  /** Blobs this session made visible: candidates for cleanup if it fails. */
+  readonly #added = new Set<string>();
+  #ended = false;
+
+  constructor(host: IngestHost, release: Release) {
+    this.#host = host;
+    this.#release = release;
+    this.#owner = host.claims.newOwner();
+  }
+
+  /** Makes a staged blob visible and remembers it was added by this session. */
+  async commitBlob(staged: StagedBlob): Promise<void> {
+    this.#assertOpen();
+    this.#claim(staged.digest);
+    this.#added.add(staged.digest);
+    await this.#host.claims.deletionSettled(staged.digest);
+    await this.#host.blobs.commit(staged);
+  }
+
+  /**
+   * Keeps an existing blob (one this session did not download because the
+   * store had it) safe from other sessions' cleanup until this session ends.
+   * Resolves with whether the store has it. Proposed for the IngestSession
+   * contract: a pull that skips a present blob needs exactly this.
+   */
+  async useBlob(digest: string): Promise<boolean> {
+    this.#assertOpen();
+    this.#claim(digest);
+    await this.#host.claims.deletionSettled(digest);
+    return this.#host.blobs.has(digest);
+  }
+
+  async commit(
+    reference: ImageReference,
+    manifestDigest: string,
+    options: { indexDigest?: string } = {},
+  ): Promise<LocalImage> {
+    this.#assertOpen();
+    this.#ended = true;
+    try {
+      return await this.#host.record(reference, manifestDigest, options.indexDigest, (digest) =>
+        this.#claim(digest),
+      );
+    } catch (error) {
+      await this.#removeUnused();
+      throw error;
+    } finally {
+      this.#finish();
+    }
+  }
+
+  async abort(): Promise<void> {
+    if (this.#ended) return;
+    this.#ended = true;
+    try {
+      await this.#removeUnused();
+    } finally {
+      this.#finish();
+    }
+  }
+
+  /** "The image is rejected and nothing is stored": drop what only this session wanted. */
+  async #removeUnused(): Promise<void> {
+    await this.#host.claims.deleteUnclaimed(
+      this.#owner,
+      this.#added,
+      (digest) => this.#host.blobCount(digest) === 0,
+      (digest) => this.#host.blobs.delete(digest),
+    );
+  }
+
+  #claim(digest: string): void {
+    this.#host.claims.claim(this.#owner, digest);
+  }
+
+  #finish(): void {
+    this.#host.claims.releaseAll(this.#owner);
+    this.#release();
+  }
+
+  #assertOpen(): void {
+    if (this.#ended) throw new Error('this ingest session has ended (committed or aborted)');
+  }
+}

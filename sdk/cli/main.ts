@@ -2,7 +2,13 @@
 
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
+import { registerBuild } from './commands/build.js';
+import { registerImages } from './commands/images.js';
+import { registerLogin } from './commands/login.js';
+import { registerPullPush } from './commands/pull-push.js';
+import { registerRegistry } from './commands/registry.js';
 import { registerRun } from './commands/run.js';
+import { registerSaveLoad } from './commands/save-load.js';
 
 const program = new Command('skiff')
   .description('Skiff: a Kubernetes-style orchestrator for WebAssembly')
@@ -12,6 +18,12 @@ const program = new Command('skiff')
   .exitOverride();
 
 registerRun(program);
+registerBuild(program);
+registerPullPush(program);
+registerImages(program);
+registerSaveLoad(program);
+registerLogin(program);
+registerRegistry(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -25,15 +25,20 @@ export interface TestRegistry {
 /** Why registry tests cannot run here, or undefined when they can. */
 export function registryUnavailable(): string | undefined {
   if (process.env.SKIFF_TEST_REGISTRY) return undefined;
-  if (!existsSync(REGISTRY_BIN)) return `${REGISTRY_BIN} is missing (apt-get install docker-registry)`;
+  if (!existsSync(REGISTRY_BIN))
+    return `${REGISTRY_BIN} is missing (apt-get install docker-registry)`;
   return undefined;
 }
 
 /** The CI-started registry when there is one, else a new one (stopped by `stop`). */
 export async function testRegistry(options: { auth?: boolean } = {}): Promise<TestRegistry> {
-  const fromEnv = options.auth ? process.env.SKIFF_TEST_REGISTRY_AUTH : process.env.SKIFF_TEST_REGISTRY;
+  const fromEnv = options.auth
+    ? process.env.SKIFF_TEST_REGISTRY_AUTH
+    : process.env.SKIFF_TEST_REGISTRY;
   if (fromEnv) {
-    const [username = 'skiff', password = 'skiff-secret'] = (process.env.SKIFF_TEST_REGISTRY_CREDENTIALS ?? '').split(':');
+    const [username = 'skiff', password = 'skiff-secret'] = (
+      process.env.SKIFF_TEST_REGISTRY_CREDENTIALS ?? ''
+    ).split(':');
     return {
       address: fromEnv,
       ...(options.auth ? { credentials: { username, password } } : {}),

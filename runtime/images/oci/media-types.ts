@@ -18,7 +18,10 @@ export const MediaTypes = {
 } as const;
 
 /** Manifests that describe one image. */
-export const IMAGE_MANIFEST_TYPES: readonly string[] = [MediaTypes.ociManifest, MediaTypes.dockerManifest];
+export const IMAGE_MANIFEST_TYPES: readonly string[] = [
+  MediaTypes.ociManifest,
+  MediaTypes.dockerManifest,
+];
 /** Manifests that list images per platform. */
 export const INDEX_TYPES: readonly string[] = [MediaTypes.ociIndex, MediaTypes.dockerManifestList];
 /** Layers that are (possibly gzipped) tar archives of a root filesystem. */

@@ -36,7 +36,8 @@ function looksLikeRegistry(component: string): boolean {
 
 /** Parses `text`; throws ReferenceError naming what is invalid. */
 export function parseReference(text: string): ImageReference {
-  if (text.length === 0 || text.length > 255 + 128 + 72) throw new ReferenceError(`invalid reference "${text}"`);
+  if (text.length === 0 || text.length > 255 + 128 + 72)
+    throw new ReferenceError(`invalid reference "${text}"`);
   let rest = text;
   let digest: string | undefined;
   const at = rest.indexOf('@');
@@ -68,7 +69,12 @@ export function parseReference(text: string): ImageReference {
   if (registry === DEFAULT_REGISTRY && parts.length === 1) parts.unshift('library');
   const repository = parts.join('/');
   if (tag === undefined && digest === undefined) tag = DEFAULT_TAG;
-  return { registry, repository, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
+  return {
+    registry,
+    repository,
+    ...(tag === undefined ? {} : { tag }),
+    ...(digest === undefined ? {} : { digest }),
+  };
 }
 
 /** The canonical text of a reference: `registry/repository[:tag][@digest]`. */
@@ -79,7 +85,9 @@ export function formatReference(ref: ImageReference): string {
 /** How people usually write it: Docker Hub's registry and `library/` left out. */
 export function familiarName(ref: ImageReference): string {
   if (ref.registry !== DEFAULT_REGISTRY) return `${ref.registry}/${ref.repository}`;
-  return ref.repository.startsWith('library/') ? ref.repository.slice('library/'.length) : ref.repository;
+  return ref.repository.startsWith('library/')
+    ? ref.repository.slice('library/'.length)
+    : ref.repository;
 }
 
 /** `registry/repository`, the part a tag or digest is attached to. */

@@ -19,6 +19,7 @@ import type {
   EnvVar,
   Mount,
   PodSandbox,
+  ResolvedImage,
   StopSignal,
 } from '../../../runtime/index.js';
 import {
@@ -27,13 +28,16 @@ import {
   WasmRuntime,
   parsePublication,
   publishPort,
+  looksLikeWasmFile,
   resolveWasmFile,
 } from '../../../runtime/index.js';
+import { imageReference, withImageStore } from '../image-context.js';
 import type { PortPublication, PublishedPort } from '../../../runtime/index.js';
 import { CliError, RUN_ERROR_EXIT_CODE } from '../cli-error.js';
 import { cacheDir } from '../paths.js';
 
 interface RunFlags {
+  readonly pull: string;
   readonly name?: string;
   readonly hostname?: string;
   readonly env: string[];
@@ -51,7 +55,7 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description('Run a Wasm module or component in a new sandbox')
-    .argument('<file>', 'a .wasm module or component')
+    .argument('<image>', 'a .wasm file, or an image reference (pulled when missing)')
     .argument('[args...]', 'arguments for the guest (argv[1:])')
     .option('--name <name>', 'container name')
     .option('--hostname <name>', 'hostname the guest sees (HOSTNAME)')
@@ -72,6 +76,11 @@ export function registerRun(program: Command): void {
     .option('-i, --interactive', 'pass standard input to the guest')
     .option('-w, --workdir <dir>', 'working directory inside the guest')
     .addOption(new Option('--stop-timeout <seconds>', 'grace period when stopping').default('10'))
+    .addOption(
+      new Option('--pull <policy>', 'pull an image: missing, always or never')
+        .choices(['missing', 'always', 'never'])
+        .default('missing'),
+    )
     .passThroughOptions()
     .exitOverride((error) => {
       // Flag errors are run errors, as with `docker run` (exit 125).
@@ -99,11 +108,16 @@ async function run(file: string, args: string[], flags: RunFlags): Promise<numbe
   // compiles, and none is kept warm for a next one.
   const runtime = new WasmRuntime({ cacheDir: cacheDir(), pool: { warm: 0, maxIdle: 0 } });
   runtime.pool.prewarm(1);
-  const image = await resolveWasmFile(file).catch(async (error: unknown) => {
+  const image = await resolveImage(file, flags.pull).catch(async (error: unknown) => {
     await runtime.close();
     return asRunError(error);
   });
-  const name = flags.name ?? path.basename(file, '.wasm');
+  const name =
+    flags.name ??
+    path
+      .basename(file, '.wasm')
+      .replace(/^.*\//, '')
+      .replace(/[:@].*$/, '');
   const network = new VirtualPodNetwork('127.0.0.1');
   const sandbox: PodSandbox = {
     id: randomBytes(16).toString('hex'),
@@ -115,7 +129,8 @@ async function run(file: string, args: string[], flags: RunFlags): Promise<numbe
   const spec: ContainerSpec = {
     name,
     image,
-    args,
+    // Like docker run: no arguments means the image's Cmd.
+    ...(args.length > 0 ? { args } : {}),
     env,
     mounts,
     ports: publications.map((p) => ({ containerPort: p.containerPort, protocol: 'TCP' as const })),
@@ -159,6 +174,28 @@ async function run(file: string, args: string[], flags: RunFlags): Promise<numbe
     await Promise.all(published.map((port) => port.close()));
     await runtime.close();
   }
+}
+
+/** A .wasm file, or an image from the local store (pulled per `pull`). */
+async function resolveImage(ref: string, pull: string): Promise<ResolvedImage> {
+  if (looksLikeWasmFile(ref)) return resolveWasmFile(ref);
+  const reference = imageReference(ref);
+  return withImageStore(async (store) => {
+    let image = pull === 'always' ? undefined : await store.get(reference);
+    if (!image && pull === 'never')
+      throw new CliError(`${ref}: not in the local store and --pull=never`, RUN_ERROR_EXIT_CODE);
+    if (!image) {
+      const { pullWithProgress } = await import('./pull-push.js');
+      image = await pullWithProgress(store, reference);
+    }
+    if (image.kind === 'oci') {
+      throw new CliError(
+        `${ref} is a ${image.platform.os}/${image.platform.architecture} image: it needs the Docker runtime, which Skiff does not have yet`,
+        RUN_ERROR_EXIT_CODE,
+      );
+    }
+    return store.resolve(image);
+  });
 }
 
 /** The first SIGINT/SIGTERM stops the guest gracefully; a second one kills it. */
@@ -245,7 +282,9 @@ function describe(publication: PortPublication): string {
 }
 
 function asRunError(error: unknown): never {
-  if (error instanceof RuntimeError) throw new CliError(error.message, RUN_ERROR_EXIT_CODE);
+  if (error instanceof RuntimeError || error instanceof CliError) {
+    throw new CliError(error.message, RUN_ERROR_EXIT_CODE);
+  }
   throw error;
 }
 

@@ -68,6 +68,12 @@ export interface IngestSession {
    */
   useBlob(digest: string): Promise<boolean>;
   /**
+   * Starts validating and unpacking the image `manifestDigest` names while its
+   * blobs arrive (a pull calls it once the manifest is stored). Optional:
+   * `commit` waits for it, and does all the work when it was not called.
+   */
+  prepare(manifestDigest: string): void;
+  /**
    * Records `reference` → `manifestDigest` (the manifest, its config and layers
    * must be in the blob store). Validates the manifest and config and unpacks tar
    * layers safely (UnsafeLayerError, InvalidImageError; then nothing is recorded

@@ -24,6 +24,26 @@ export interface IngestHost {
     indexDigest: string | undefined,
     claim: (digest: string) => void,
   ): Promise<LocalImage>;
+  /** Starts the work commit would do for `manifestDigest` as its blobs arrive (see prepareImage). */
+  prepare(manifestDigest: string, whenPresent: (digest: string) => Promise<void>): Promise<void>;
+}
+
+/** A promise settled from outside. */
+interface Arrival {
+  readonly promise: Promise<void>;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+function arrival(): Arrival {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined); // observed by whoever awaits it, if anyone
+  return { promise, resolve, reject };
 }
 
 export class StoreIngestSession implements IngestSession {
@@ -32,6 +52,9 @@ export class StoreIngestSession implements IngestSession {
   readonly #release: Release;
   /** Blobs this session made visible: candidates for cleanup if it fails. */
   readonly #added = new Set<string>();
+  /** Blobs this session has seen land (or found present), for prepare(). */
+  readonly #arrivals = new Map<string, Arrival>();
+  #prepared: Promise<void> | undefined;
   #ended = false;
 
   constructor(host: IngestHost, release: Release) {
@@ -47,6 +70,7 @@ export class StoreIngestSession implements IngestSession {
     this.#added.add(staged.digest);
     await this.#host.claims.deletionSettled(staged.digest);
     await this.#host.blobs.commit(staged);
+    this.#arrival(staged.digest).resolve();
   }
 
   /**
@@ -59,7 +83,32 @@ export class StoreIngestSession implements IngestSession {
     this.#assertOpen();
     this.#claim(digest);
     await this.#host.claims.deletionSettled(digest);
-    return this.#host.blobs.has(digest);
+    const present = await this.#host.blobs.has(digest);
+    if (present) this.#arrival(digest).resolve();
+    return present;
+  }
+
+  /**
+   * Starts checking and unpacking the image as its blobs arrive, so a pull
+   * overlaps that work with its downloads. Optional: commit waits for it, and
+   * does all of it when prepare was not called.
+   */
+  prepare(manifestDigest: string): void {
+    this.#assertOpen();
+    this.#prepared ??= this.#host.prepare(manifestDigest, (digest) => {
+      this.#claim(digest);
+      const entry = this.#arrival(digest);
+      if (this.#ended) {
+        // No blob arrives after the session ended: present now, or never.
+        void this.#host.blobs
+          .has(digest)
+          .then((present) =>
+            present ? entry.resolve() : entry.reject(new Error('the ingest ended')),
+          );
+      }
+      return entry.promise;
+    });
+    this.#prepared.catch(() => undefined); // reported by commit
   }
 
   async commit(
@@ -70,6 +119,7 @@ export class StoreIngestSession implements IngestSession {
     this.#assertOpen();
     this.#ended = true;
     try {
+      await this.#settlePrepared();
       return await this.#host.record(reference, manifestDigest, options.indexDigest, (digest) =>
         this.#claim(digest),
       );
@@ -85,10 +135,23 @@ export class StoreIngestSession implements IngestSession {
     if (this.#ended) return;
     this.#ended = true;
     try {
+      await this.#settlePrepared().catch(() => undefined);
       await this.#removeUnused();
     } finally {
       this.#finish();
     }
+  }
+
+  /** Blobs that never came will not come now: the preparation stops, then is awaited. */
+  async #settlePrepared(): Promise<void> {
+    for (const pending of this.#arrivals.values()) pending.reject(new Error('the ingest ended'));
+    await this.#prepared;
+  }
+
+  #arrival(digest: string): Arrival {
+    let entry = this.#arrivals.get(digest);
+    if (!entry) this.#arrivals.set(digest, (entry = arrival()));
+    return entry;
   }
 
   /** "The image is rejected and nothing is stored": drop what only this session wanted. */

@@ -20,7 +20,7 @@ import { StoreIngestSession } from './ingest-session.js';
 import type { PruneResult } from './prune.js';
 import { pruneUnused } from './prune.js';
 import type { StoreParts } from './record-image.js';
-import { recordImage } from './record-image.js';
+import { prepareImage, recordImage } from './record-image.js';
 import { referenceKey } from './reference-keys.js';
 import { resolveImage } from './resolve-image.js';
 import { SharedExclusiveLock } from './shared-exclusive-lock.js';
@@ -60,6 +60,8 @@ export class LocalImageStore implements ImageStore {
       blobCount: (digest) => index.blobCount(digest),
       record: (reference, manifestDigest, indexDigest, claim) =>
         recordImage(parts, reference, manifestDigest, indexDigest, claim),
+      prepare: (manifestDigest, whenPresent) =>
+        prepareImage(parts, manifestDigest, whenPresent, manifestDigest),
     };
     return new StoreIngestSession(host, release);
   }

@@ -10,8 +10,8 @@ import type { ImageIndex, ManifestRecord } from './image-index.js';
 import type { LocalImage } from './image-store-types.js';
 import { InvalidImageError } from './image-store-types.js';
 import type { ValidatedImage } from './image-validation.js';
-import { isWasmArtifactConfig } from './config-parsing.js';
-import { validateImage } from './image-validation.js';
+import { isWasmArtifactConfig, parseImageConfig } from './config-parsing.js';
+import { classifyImage, parseImageManifest, validateImage } from './image-validation.js';
 import { isJsonObject, parseDescriptor, parseJsonObject } from './json-shapes.js';
 import { unpackRootfs } from './layers/unpack-rootfs.js';
 import { recordedName } from './reference-keys.js';
@@ -41,6 +41,7 @@ export async function ensureRootfs(
   manifest: ImageManifest,
   config: ImageConfigFile,
   what: string,
+  whenPresent?: (digest: string) => Promise<void>,
 ): Promise<{ root: string; entrypointDigest: string }> {
   const diffIds = config.rootfs.diff_ids;
   const layers = manifest.layers.map((layer, i) => {
@@ -49,6 +50,7 @@ export async function ensureRootfs(
       digest: layer.digest,
       file: parts.blobs.path(layer.digest),
       ...(diffId !== undefined ? { diffId } : {}),
+      ...(whenPresent ? { ready: whenPresent(layer.digest) } : {}),
     };
   });
   const { root, checked } = await unpackRootfs(
@@ -58,6 +60,31 @@ export async function ensureRootfs(
     async (tree) => sha256OfFile(await locateEntrypoint(tree, config, what)),
   );
   return { root, entrypointDigest: checked };
+}
+
+/**
+ * Starts unpacking a wasm-rootfs image while its layers are still arriving
+ * (`whenPresent` resolves as each blob lands, rejects if the ingest ends).
+ * Only an optimisation: commit validates everything again, and finds the
+ * rootfs ready. Anything that is not a wasm-rootfs image is left to commit.
+ */
+export async function prepareImage(
+  parts: StoreParts,
+  manifestDigest: string,
+  whenPresent: (digest: string) => Promise<void>,
+  what: string,
+): Promise<void> {
+  await whenPresent(manifestDigest);
+  const { manifest } = parseImageManifest(await parts.blobs.read(manifestDigest), what);
+  await whenPresent(manifest.config.digest);
+  const config = parseImageConfig(
+    await parts.blobs.read(manifest.config.digest),
+    manifest.config.mediaType,
+    what,
+  );
+  if (isWasmArtifactConfig(config)) return;
+  if (classifyImage(manifest, config, what).kind !== 'wasm-rootfs') return;
+  await ensureRootfs(parts, manifestDigest, manifest, config, what, whenPresent);
 }
 
 /** Checks that `indexDigest` is a stored index listing `manifestDigest`. */

@@ -52,19 +52,22 @@ export async function pullImage(options: PullOptions): Promise<LocalImage> {
     }
     const manifest = pulled.parsed as ImageManifest;
     await storeBytes(session, store, pulled.bytes, pulled.digest, `manifest of ${name}`);
+    // Unpack layers as they land instead of after the last one.
+    session.prepare(pulled.digest);
     const blobs: [Descriptor, 'config' | 'layer'][] = [
       [manifest.config, 'config'],
       ...manifest.layers.map((layer) => [layer, 'layer'] as [Descriptor, 'layer']),
     ];
-    await Promise.all(
-      blobs.map(([descriptor, role], i) =>
-        fetchBlob(
-          options,
-          session,
-          descriptor,
-          role,
-          role === 'config' ? `config of ${name}` : `layer ${i} of ${name}`,
-        ),
+    // Two downloads at a time, in layer order: layers then land one after the
+    // other, and each is unpacked while the next ones download (all at once
+    // would have them all land together at the end).
+    await inOrder(blobs, DOWNLOADS_AT_ONCE, ([descriptor, role], i) =>
+      fetchBlob(
+        options,
+        session,
+        descriptor,
+        role,
+        role === 'config' ? `config of ${name}` : `layer ${i} of ${name}`,
       ),
     );
     return await session.commit(
@@ -76,6 +79,24 @@ export async function pullImage(options: PullOptions): Promise<LocalImage> {
     await session.abort();
     throw error;
   }
+}
+
+const DOWNLOADS_AT_ONCE = 2;
+
+/** Runs `job` over `items` in order, at most `limit` at a time; fails with the first failure. */
+async function inOrder<T>(
+  items: readonly T[],
+  limit: number,
+  job: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      await job(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 async function storeBytes(

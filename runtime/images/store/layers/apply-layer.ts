@@ -22,6 +22,8 @@ export interface LayerToApply {
   readonly file: string;
   /** Expected `sha256:` of the uncompressed tar (the config's diff_id), if known. */
   readonly diffId?: string;
+  /** Resolves once `file` is complete (a pull still downloading it); absent: it is. */
+  readonly ready?: Promise<void>;
 }
 
 type Compression = 'none' | 'gzip' | 'zstd';

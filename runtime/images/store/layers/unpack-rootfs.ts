@@ -46,7 +46,12 @@ export async function unpackRootfs<T>(
   await mkdir(temp, { mode: 0o755 });
   try {
     const writer = new RootfsWriter(temp);
-    for (const layer of layers) await applyLayer(writer, layer);
+    for (const layer of layers) {
+      // Layers apply in order, each as soon as it has arrived, so a pull
+      // unpacks early layers while later ones still download.
+      await layer.ready;
+      await applyLayer(writer, layer);
+    }
     const checked = await check(temp);
     try {
       await rename(temp, root);

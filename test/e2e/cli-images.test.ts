@@ -5,12 +5,26 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import type { Test } from 'tap';
 import { imageIndex, rootfsImage, tarOf, wasmArtifact } from '../fixtures/images/image-builder.js';
 import { finished, skiff, startSkiff, stderrMatching } from '../helpers/cli.js';
 import { freePort } from '../helpers/free-port.js';
 import { layoutBlobs, skopeo, skopeoUnavailable, writeLayout } from '../helpers/oci-layout.js';
 import { busyboxWasm } from '../helpers/paths.js';
 import { registryUnavailable, testRegistry } from '../helpers/registry.js';
+
+/** Starts `skiff registry` on a free port for the test; returns the port. */
+async function skiffRegistry(t: Test, dataDir: string): Promise<number> {
+  const port = await freePort();
+  const server = startSkiff(['registry', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`]);
+  const stopped = finished(server);
+  t.teardown(async () => {
+    server.kill('SIGTERM');
+    await stopped;
+  });
+  await stderrMatching(server, /serving/);
+  return port;
+}
 
 const skip = registryUnavailable() ?? skopeoUnavailable();
 if (skip) {
@@ -189,15 +203,8 @@ if (skip) {
   });
 
   t.test('skopeo pushes into skiff registry and pulls back out', async (t) => {
-    const port = await freePort();
     const data = path.join(scratch, 'skiff-registry');
-    const server = startSkiff(['registry', '--data-dir', data, '--listen', `127.0.0.1:${port}`]);
-    const stopped = finished(server);
-    t.teardown(async () => {
-      server.kill('SIGTERM');
-      await stopped;
-    });
-    await stderrMatching(server, /serving/);
+    const port = await skiffRegistry(t, data);
     await push(layout, 'rootfs', `127.0.0.1:${port}/team/app:v1`);
     const out = path.join(scratch, 'out');
     await skopeo(
@@ -254,15 +261,8 @@ if (skip) {
   });
 
   t.test('a corrupted blob: a digest error, and nothing stored', async (t) => {
-    const port = await freePort();
     const data = path.join(scratch, 'corrupt-registry');
-    const server = startSkiff(['registry', '--data-dir', data, '--listen', `127.0.0.1:${port}`]);
-    const stopped = finished(server);
-    t.teardown(async () => {
-      server.kill('SIGTERM');
-      await stopped;
-    });
-    await stderrMatching(server, /serving/);
+    const port = await skiffRegistry(t, data);
     await push(layout, 'rootfs', `127.0.0.1:${port}/team/app:v1`);
     const layer =
       rootfs.manifest.toString().match(/"digest":"(sha256:[0-9a-f]{64})","size":\d+}\]/)?.[1] ?? '';

@@ -1,30 +1,20 @@
 // Concurrency in one store: ingests sharing layers, a session giving up while
 // another needs the same blob, and prune racing ingests (it waits for them).
 
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import t from 'tap';
 import type { Test } from 'tap';
 import { parseReference } from '../../runtime/images/oci/reference.js';
 import type { LocalImageStore } from '../../runtime/images/store/index.js';
-import { createImageStore } from '../../runtime/images/store/index.js';
 import type { ImageBlobs } from '../fixtures/images/image-builder.js';
 import { addBlob, ingest, rootfsImage, sha256, tarOf } from '../fixtures/images/image-builder.js';
 import { busyboxWasm } from '../helpers/paths.js';
+import { openTestStore } from '../helpers/image-store.js';
 
 const busybox = await readFile(busyboxWasm);
 const baseLayer = await tarOf([{ name: 'busybox.wasm', content: busybox }]);
 
-async function openStore(t: Test): Promise<LocalImageStore> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'skiff-images-'));
-  const store = await createImageStore(root);
-  t.teardown(async () => {
-    await store.close();
-    await rm(root, { recursive: true, force: true });
-  });
-  return store;
-}
+const openStore = async (t: Test) => (await openTestStore(t)).store;
 
 /** A wasi/wasm image: the shared busybox layer plus one file of its own. */
 async function variant(name: string): Promise<ImageBlobs> {

@@ -2,18 +2,13 @@
 // mis-sized blobs, images of the wrong shape, diff_id mismatches, unsafe
 // layers. Each time nothing is stored: no reference, no blob, no rootfs.
 
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import type { Test } from 'tap';
 import { parseReference } from '../../runtime/images/oci/reference.js';
 import type { LocalImageStore } from '../../runtime/images/store/index.js';
-import {
-  InvalidImageError,
-  UnsafeLayerError,
-  createImageStore,
-} from '../../runtime/images/store/index.js';
+import { InvalidImageError, UnsafeLayerError } from '../../runtime/images/store/index.js';
 import type { ImageBlobs } from '../fixtures/images/image-builder.js';
 import {
   addBlob,
@@ -25,19 +20,12 @@ import {
   wasmArtifact,
 } from '../fixtures/images/image-builder.js';
 import { busyboxWasm } from '../helpers/paths.js';
+import { openTestStore } from '../helpers/image-store.js';
 
 const busybox = await readFile(busyboxWasm);
 const ref = parseReference;
 
-async function openStore(t: Test): Promise<{ store: LocalImageStore; root: string }> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'skiff-images-'));
-  const store = await createImageStore(root);
-  t.teardown(async () => {
-    await store.close();
-    await rm(root, { recursive: true, force: true });
-  });
-  return { store, root };
-}
+const openStore = openTestStore;
 
 const busyboxRootfs = async (entrypoint: string[]) =>
   rootfsImage({

@@ -1,18 +1,11 @@
 // The image store with real parts: LMDB in a temp directory, blobs on disk,
 // images built from real tar layers and the samples' .wasm files.
 
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
-import type { Test } from 'tap';
 import { parseReference } from '../../runtime/images/oci/reference.js';
-import type { LocalImageStore } from '../../runtime/images/store/index.js';
-import {
-  ImageNotFoundError,
-  InvalidImageError,
-  createImageStore,
-} from '../../runtime/images/store/index.js';
+import { ImageNotFoundError, InvalidImageError } from '../../runtime/images/store/index.js';
 import {
   addBlob,
   imageIndex,
@@ -23,20 +16,13 @@ import {
   wasmArtifact,
 } from '../fixtures/images/image-builder.js';
 import { busyboxWasm, kubiaWasm } from '../helpers/paths.js';
+import { openTestStore } from '../helpers/image-store.js';
 
 const busybox = await readFile(busyboxWasm);
 const kubia = await readFile(kubiaWasm);
 const ref = parseReference;
 
-async function openStore(t: Test): Promise<{ store: LocalImageStore; root: string }> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'skiff-images-'));
-  const store = await createImageStore(root);
-  t.teardown(async () => {
-    await store.close();
-    await rm(root, { recursive: true, force: true });
-  });
-  return { store, root };
-}
+const openStore = openTestStore;
 
 /** A wasi/wasm image: busybox at /busybox.wasm, plus `extra` layers on top. */
 async function busyboxRootfs(extra: Buffer[] = []) {

@@ -119,12 +119,21 @@ if (skip) {
         (await skiff(['run', `${reg}/e2e/busybox:rootfs`, 'cat', '/etc/motd'], { env })).stdout,
         'hello from a layer\n',
       );
-      const list = await skiff(['images'], { env });
-      t.match(list.stdout, /^REPOSITORY\s+TAG\s+DIGEST\s+PLATFORM\s+SIZE\s+CREATED\n/);
-      t.match(list.stdout, new RegExp(`${reg}/e2e/busybox\\s+rootfs\\s+[0-9a-f]{12}\\s+wasi/wasm`));
+      t.match(
+        (await skiff(['images'], { env })).stdout,
+        /^REPOSITORY\s+TAG\s+DIGEST\s+SIZE\s+CREATED\n/,
+      );
+      const list = await skiff(['images', '-o', 'wide'], { env });
+      t.match(list.stdout, /^REPOSITORY\s+TAG\s+DIGEST\s+SIZE\s+CREATED\s+PLATFORM\s+KIND\n/);
       t.match(
         list.stdout,
-        new RegExp(`${reg}/e2e/busybox\\s+artifact\\s+[0-9a-f]{12}\\s+wasip1/wasm`),
+        new RegExp(`${reg}/e2e/busybox\\s+rootfs\\s+[0-9a-f]{12}\\s.*wasi/wasm\\s+wasm-rootfs`),
+      );
+      t.match(
+        list.stdout,
+        new RegExp(
+          `${reg}/e2e/busybox\\s+artifact\\s+[0-9a-f]{12}\\s.*wasip1/wasm\\s+wasm-artifact`,
+        ),
       );
     },
   );

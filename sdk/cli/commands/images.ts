@@ -10,26 +10,28 @@ import { formatAge, formatSize, formatTable } from '../output/table.js';
 
 const short = (digest: string) => digest.replace(/^sha256:/, '').slice(0, 12);
 
-function imagesTable(images: readonly LocalImage[]): string {
+/** `docker images`' columns; `wide` adds what Skiff knows besides. */
+function imagesTable(images: readonly LocalImage[], wide: boolean): string {
   const rows = images.map((image) => {
     const reference = parseReference(image.reference);
-    return [
+    const row = [
       familiarName(reference),
       reference.tag ?? '<none>',
       short(image.indexDigest ?? image.manifestDigest),
-      `${image.platform.os}/${image.platform.architecture}`,
       formatSize(image.size),
       image.created ? formatAge(new Date(image.created)) : 'N/A',
     ];
+    return wide ? [...row, `${image.platform.os}/${image.platform.architecture}`, image.kind] : row;
   });
-  return formatTable(['REPOSITORY', 'TAG', 'DIGEST', 'PLATFORM', 'SIZE', 'CREATED'], rows);
+  const headers = ['REPOSITORY', 'TAG', 'DIGEST', 'SIZE', 'CREATED'];
+  return formatTable(wide ? [...headers, 'PLATFORM', 'KIND'] : headers, rows);
 }
 
 export function registerImages(program: Command): void {
   const images = program
     .command('images')
     .description('List the images in the local store')
-    .option('-o, --output <format>', 'table (default), json or yaml', 'table')
+    .option('-o, --output <format>', 'table (default), wide, json or yaml', 'table')
     .option('-q, --quiet', 'only digests')
     .action(async (flags: { output: string; quiet?: boolean }) => {
       await withImageStore(async (store) => {
@@ -39,9 +41,10 @@ export function registerImages(program: Command): void {
         if (flags.output === 'json')
           return void process.stdout.write(JSON.stringify(list, null, 2) + '\n');
         if (flags.output === 'yaml') return void process.stdout.write(stringify(list));
-        if (flags.output !== 'table')
-          throw new CliError(`unknown --output "${flags.output}": use table, json or yaml`);
-        process.stdout.write(imagesTable(list));
+        if (flags.output !== 'table' && flags.output !== 'wide') {
+          throw new CliError(`unknown --output "${flags.output}": use table, wide, json or yaml`);
+        }
+        process.stdout.write(imagesTable(list, flags.output === 'wide'));
       });
     });
 

@@ -1,0 +1,119 @@
+// The resource types the API serves, with Kubernetes' names: group, version,
+// plural, short names, scope and subresources. Discovery, the server's routes,
+// the client and the CLI's short names all read this one table.
+
+/** A subresource served under `/<plural>/<name>/<subresource>`. */
+export type Subresource = 'status' | 'scale' | 'binding' | 'log' | 'exec';
+
+export interface ResourceType {
+  readonly kind: string;
+  readonly listKind: string;
+  /** '' for the core group. */
+  readonly group: string;
+  readonly version: string;
+  readonly plural: string;
+  readonly singular: string;
+  readonly shortNames: readonly string[];
+  readonly namespaced: boolean;
+  /** kubectl's `all` category and the like. */
+  readonly categories: readonly string[];
+  readonly subresources: readonly Subresource[];
+  /** Verbs as discovery lists them. */
+  readonly verbs: readonly string[];
+}
+
+const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+function resource(
+  kind: string,
+  group: string,
+  version: string,
+  plural: string,
+  options: {
+    shortNames?: string[];
+    namespaced?: boolean;
+    categories?: string[];
+    subresources?: Subresource[];
+  } = {},
+): ResourceType {
+  return {
+    kind,
+    listKind: `${kind}List`,
+    group,
+    version,
+    plural,
+    singular: kind.toLowerCase(),
+    shortNames: options.shortNames ?? [],
+    namespaced: options.namespaced ?? true,
+    categories: options.categories ?? [],
+    subresources: options.subresources ?? [],
+    verbs: ALL_VERBS,
+  };
+}
+
+/** Every resource type, in discovery order. */
+export const RESOURCE_TYPES: readonly ResourceType[] = [
+  resource('Namespace', '', 'v1', 'namespaces', { shortNames: ['ns'], namespaced: false, subresources: ['status'] }),
+  resource('Node', '', 'v1', 'nodes', { shortNames: ['no'], namespaced: false, subresources: ['status'] }),
+  resource('Pod', '', 'v1', 'pods', {
+    shortNames: ['po'],
+    categories: ['all'],
+    subresources: ['status', 'binding', 'log', 'exec'],
+  }),
+  resource('Service', '', 'v1', 'services', { shortNames: ['svc'], categories: ['all'], subresources: ['status'] }),
+  resource('Endpoints', '', 'v1', 'endpoints', { shortNames: ['ep'] }),
+  resource('Event', '', 'v1', 'events', { shortNames: ['ev'] }),
+  resource('ConfigMap', '', 'v1', 'configmaps', { shortNames: ['cm'] }),
+  resource('Secret', '', 'v1', 'secrets'),
+  resource('ReplicaSet', 'apps', 'v1', 'replicasets', {
+    shortNames: ['rs'],
+    categories: ['all'],
+    subresources: ['status', 'scale'],
+  }),
+  resource('Deployment', 'apps', 'v1', 'deployments', {
+    shortNames: ['deploy'],
+    categories: ['all'],
+    subresources: ['status', 'scale'],
+  }),
+  resource('Lease', 'coordination.k8s.io', 'v1', 'leases'),
+  resource('HorizontalPodAutoscaler', 'autoscaling', 'v2', 'horizontalpodautoscalers', {
+    shortNames: ['hpa'],
+    categories: ['all'],
+    subresources: ['status'],
+  }),
+];
+
+/** `apps/v1`, or `v1` for the core group. */
+export function apiVersionOf(type: ResourceType): string {
+  return type.group === '' ? type.version : `${type.group}/${type.version}`;
+}
+
+/** The type of objects with this apiVersion and kind, if Skiff serves it. */
+export function resourceTypeFor(apiVersion: string, kind: string): ResourceType | undefined {
+  return RESOURCE_TYPES.find((t) => t.kind === kind && apiVersionOf(t) === apiVersion);
+}
+
+/** The type a kind is served as (any version), for messages like "no matches for kind". */
+export function resourceTypeForKind(kind: string): ResourceType | undefined {
+  return RESOURCE_TYPES.find((t) => t.kind === kind);
+}
+
+/**
+ * The type a user means by `name`: a plural, singular, short name or kind, any
+ * case, optionally `plural.group` (kubectl's resource arguments).
+ */
+export function resourceTypeByName(name: string): ResourceType | undefined {
+  const lower = name.toLowerCase();
+  const [base = lower, ...groupParts] = lower.split('.');
+  const group = groupParts.join('.');
+  return RESOURCE_TYPES.find(
+    (t) =>
+      (group === '' || t.group === group) &&
+      (t.plural === base || t.singular === base || t.kind.toLowerCase() === base || t.shortNames.includes(base)),
+  );
+}
+
+/** The type served at `group`/`version`/`plural`, if any. */
+export function resourceTypeAt(group: string, version: string, plural: string): ResourceType | undefined {
+  return RESOURCE_TYPES.find((t) => t.group === group && t.version === version && t.plural === plural);
+}

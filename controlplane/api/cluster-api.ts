@@ -67,7 +67,12 @@ export interface ResourceClient<T extends KubeObject = KubeObject> {
   update(object: T, options?: WriteOptions): Promise<T>;
   /** Replaces only `status`. */
   updateStatus(object: T, options?: WriteOptions): Promise<T>;
-  patch(name: string, patch: unknown, type: PatchType, options?: WriteOptions & { readonly subresource?: 'status' }): Promise<T>;
+  patch(
+    name: string,
+    patch: unknown,
+    type: PatchType,
+    options?: WriteOptions & { readonly subresource?: 'status' },
+  ): Promise<T>;
   /**
    * Deletes, or starts a graceful deletion (pods on a node, finalizers): then
    * the object is returned with `metadata.deletionTimestamp` set.

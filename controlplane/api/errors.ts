@@ -20,7 +20,12 @@ export class ApiError extends Error {
 }
 
 /** Builds a failure Status. */
-export function failure(code: number, reason: StatusReason, message: string, details?: StatusDetails): Status {
+export function failure(
+  code: number,
+  reason: StatusReason,
+  message: string,
+  details?: StatusDetails,
+): Status {
   return {
     apiVersion: 'v1',
     kind: 'Status',
@@ -43,16 +48,34 @@ function target(type: ResourceType, name: string): StatusDetails {
 }
 
 export function notFound(type: ResourceType, name: string): ApiError {
-  return new ApiError(failure(404, 'NotFound', `${qualified(type)} "${name}" not found`, target(type, name)));
+  return new ApiError(
+    failure(404, 'NotFound', `${qualified(type)} "${name}" not found`, target(type, name)),
+  );
 }
 
 export function alreadyExists(type: ResourceType, name: string): ApiError {
-  return new ApiError(failure(409, 'AlreadyExists', `${qualified(type)} "${name}" already exists`, target(type, name)));
+  return new ApiError(
+    failure(
+      409,
+      'AlreadyExists',
+      `${qualified(type)} "${name}" already exists`,
+      target(type, name),
+    ),
+  );
 }
 
-export function conflict(type: ResourceType, name: string, why = 'the object has been modified; please apply your changes to the latest version and try again'): ApiError {
+export function conflict(
+  type: ResourceType,
+  name: string,
+  why = 'the object has been modified; please apply your changes to the latest version and try again',
+): ApiError {
   return new ApiError(
-    failure(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(type)} "${name}": ${why}`, target(type, name)),
+    failure(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${qualified(type)} "${name}": ${why}`,
+      target(type, name),
+    ),
   );
 }
 
@@ -67,10 +90,19 @@ export interface FieldError {
 }
 
 /** 422: `Pod "x" is invalid: [field: message, ...]`, with one cause per field. */
-export function invalid(kind: string, name: string, errors: readonly FieldError[], group = ''): ApiError {
+export function invalid(
+  kind: string,
+  name: string,
+  errors: readonly FieldError[],
+  group = '',
+): ApiError {
   const parts = errors.map((e) => `${e.field}: ${e.message}`);
   const list = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
-  const causes: StatusCause[] = errors.map((e) => ({ reason: e.reason, message: e.message, field: e.field }));
+  const causes: StatusCause[] = errors.map((e) => ({
+    reason: e.reason,
+    message: e.message,
+    field: e.field,
+  }));
   return new ApiError(
     failure(422, 'Invalid', `${kind} "${name}" is invalid: ${list}`, {
       name,

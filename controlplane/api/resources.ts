@@ -22,7 +22,16 @@ export interface ResourceType {
   readonly verbs: readonly string[];
 }
 
-const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const ALL_VERBS = [
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+];
 
 function resource(
   kind: string,
@@ -53,14 +62,26 @@ function resource(
 
 /** Every resource type, in discovery order. */
 export const RESOURCE_TYPES: readonly ResourceType[] = [
-  resource('Namespace', '', 'v1', 'namespaces', { shortNames: ['ns'], namespaced: false, subresources: ['status'] }),
-  resource('Node', '', 'v1', 'nodes', { shortNames: ['no'], namespaced: false, subresources: ['status'] }),
+  resource('Namespace', '', 'v1', 'namespaces', {
+    shortNames: ['ns'],
+    namespaced: false,
+    subresources: ['status'],
+  }),
+  resource('Node', '', 'v1', 'nodes', {
+    shortNames: ['no'],
+    namespaced: false,
+    subresources: ['status'],
+  }),
   resource('Pod', '', 'v1', 'pods', {
     shortNames: ['po'],
     categories: ['all'],
     subresources: ['status', 'binding', 'log', 'exec'],
   }),
-  resource('Service', '', 'v1', 'services', { shortNames: ['svc'], categories: ['all'], subresources: ['status'] }),
+  resource('Service', '', 'v1', 'services', {
+    shortNames: ['svc'],
+    categories: ['all'],
+    subresources: ['status'],
+  }),
   resource('Endpoints', '', 'v1', 'endpoints', { shortNames: ['ep'] }),
   resource('Event', '', 'v1', 'events', { shortNames: ['ev'] }),
   resource('ConfigMap', '', 'v1', 'configmaps', { shortNames: ['cm'] }),
@@ -109,11 +130,20 @@ export function resourceTypeByName(name: string): ResourceType | undefined {
   return RESOURCE_TYPES.find(
     (t) =>
       (group === '' || t.group === group) &&
-      (t.plural === base || t.singular === base || t.kind.toLowerCase() === base || t.shortNames.includes(base)),
+      (t.plural === base ||
+        t.singular === base ||
+        t.kind.toLowerCase() === base ||
+        t.shortNames.includes(base)),
   );
 }
 
 /** The type served at `group`/`version`/`plural`, if any. */
-export function resourceTypeAt(group: string, version: string, plural: string): ResourceType | undefined {
-  return RESOURCE_TYPES.find((t) => t.group === group && t.version === version && t.plural === plural);
+export function resourceTypeAt(
+  group: string,
+  version: string,
+  plural: string,
+): ResourceType | undefined {
+  return RESOURCE_TYPES.find(
+    (t) => t.group === group && t.version === version && t.plural === plural,
+  );
 }

@@ -28,7 +28,8 @@ export interface StoreEvent {
   readonly previous?: unknown;
 }
 
-export type StoreErrorCode = 'AlreadyExists' | 'NotFound' | 'Conflict' | 'Compacted' | 'Closed' | 'WatcherTooSlow';
+export type StoreErrorCode =
+  'AlreadyExists' | 'NotFound' | 'Conflict' | 'Compacted' | 'Closed' | 'WatcherTooSlow';
 
 /** Why a store operation refused. The services layer maps these to API Status. */
 export class StoreError extends Error {

@@ -18,7 +18,10 @@ export interface Stored {
 
 export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
-/** One change, in revision order. For DELETED, `value` is the last value. */
+/**
+ * One change, in revision order. For DELETED, `value` is the last value.
+ * One event object goes to every watcher that receives it: it is frozen.
+ */
 export interface StoreEvent {
   readonly type: StoreEventType;
   readonly key: string;
@@ -48,7 +51,7 @@ export class StoreError extends Error {
 export interface ListOptions {
   /** At most this many items; `continue` of the result resumes after the last. */
   readonly limit?: number;
-  /** An opaque token from a previous list with the same prefix. */
+  /** An opaque token from a previous list with the same prefix (a RangeError when malformed). */
   readonly continue?: string;
 }
 
@@ -94,5 +97,6 @@ export interface Store {
   compact(revision: number): Promise<void>;
   /** The oldest revision a watch can start after. */
   compactedRevision(): number;
+  /** Ends every watch (its iterator finishes); later calls reject with StoreError Closed. */
   close(): Promise<void>;
 }

@@ -1,0 +1,94 @@
+// What a strategic merge patch needs to know about each built-in kind: which
+// lists merge (and by which key) instead of being replaced. These are the
+// `patchStrategy:"merge" patchMergeKey:"..."` tags of Kubernetes' Go types;
+// every list not named here is atomic (replaced whole), as in Kubernetes
+// (tolerations, envFrom, args, command, matchExpressions, ...).
+
+/** How one field patches. */
+export interface PatchMeta {
+  /** Fields of an object. */
+  readonly fields?: Readonly<Record<string, PatchMeta>>;
+  /** Set for lists that merge: the key identifying items, or undefined for lists of scalars (merged as a set). */
+  readonly list?: { readonly mergeKey?: string };
+  /** The items of a merging list. */
+  readonly items?: PatchMeta;
+}
+
+function mergeList(mergeKey: string, items: PatchMeta = {}): PatchMeta {
+  return { list: { mergeKey }, items };
+}
+
+/** A list of scalars merged as a set (`finalizers`, `podCIDRs`). */
+const SCALAR_SET: PatchMeta = { list: {} };
+
+const CONDITIONS = mergeList('type');
+
+const OBJECT_META: PatchMeta = {
+  fields: { finalizers: SCALAR_SET, ownerReferences: mergeList('uid') },
+};
+
+const CONTAINER: PatchMeta = {
+  fields: {
+    ports: mergeList('containerPort'),
+    env: mergeList('name'),
+    volumeMounts: mergeList('mountPath'),
+    volumeDevices: mergeList('devicePath'),
+  },
+};
+
+const POD_SPEC: PatchMeta = {
+  fields: {
+    containers: mergeList('name', CONTAINER),
+    initContainers: mergeList('name', CONTAINER),
+    ephemeralContainers: mergeList('name', CONTAINER),
+    volumes: mergeList('name'),
+    imagePullSecrets: mergeList('name'),
+    hostAliases: mergeList('ip'),
+    topologySpreadConstraints: mergeList('topologyKey'),
+    schedulingGates: mergeList('name'),
+    resourceClaims: mergeList('name'),
+  },
+};
+
+const POD_STATUS: PatchMeta = {
+  fields: { conditions: CONDITIONS, podIPs: mergeList('ip'), hostIPs: mergeList('ip') },
+};
+
+const WORKLOAD: PatchMeta = {
+  fields: {
+    metadata: OBJECT_META,
+    spec: { fields: { template: { fields: { metadata: OBJECT_META, spec: POD_SPEC } } } },
+    status: { fields: { conditions: CONDITIONS } },
+  },
+};
+
+const WITH_CONDITIONS: PatchMeta = {
+  fields: { metadata: OBJECT_META, status: { fields: { conditions: CONDITIONS } } },
+};
+
+const BY_KIND: Readonly<Record<string, PatchMeta>> = {
+  Pod: { fields: { metadata: OBJECT_META, spec: POD_SPEC, status: POD_STATUS } },
+  Deployment: WORKLOAD,
+  ReplicaSet: WORKLOAD,
+  Node: {
+    fields: {
+      metadata: OBJECT_META,
+      spec: { fields: { podCIDRs: SCALAR_SET } },
+      status: { fields: { conditions: CONDITIONS, addresses: mergeList('type') } },
+    },
+  },
+  Service: {
+    fields: {
+      metadata: OBJECT_META,
+      spec: { fields: { ports: mergeList('port') } },
+      status: { fields: { conditions: CONDITIONS } },
+    },
+  },
+  Namespace: WITH_CONDITIONS,
+  HorizontalPodAutoscaler: WITH_CONDITIONS,
+};
+
+/** The patch description of a kind; kinds without merging lists still merge `metadata`'s. */
+export function patchMetaFor(kind: string): PatchMeta {
+  return BY_KIND[kind] ?? { fields: { metadata: OBJECT_META } };
+}

@@ -1,0 +1,122 @@
+// get and list. A list reads one consistent revision of the store (its
+// resourceVersion); with selectors it keeps reading pages until `limit`
+// matches are found, so a page is short only at the end, and its `continue`
+// token is the store's, positioned after the last object read.
+
+import type { ListOptions } from '../api/cluster-api.js';
+import { badRequest, notFound } from '../api/errors.js';
+import { apiVersionOf } from '../api/resources.js';
+import type { KubeList, KubeObject, ListMeta } from '../api/types.js';
+import type { TypeContext } from './context.js';
+import { listPrefix } from './keys.js';
+import { effectiveNamespace, fromStore, readObject } from './object-access.js';
+import { compileSelection, type Selection } from './selection.js';
+import { toApiError } from './store-errors.js';
+import { StoreError } from '../store/types.js';
+
+/** The ResourceClient `get` verb. */
+export async function getObject(
+  ctx: TypeContext,
+  name: string,
+  namespace: string | undefined,
+): Promise<KubeObject> {
+  const found = await readObject(ctx, effectiveNamespace(ctx, namespace), name);
+  if (!found) throw notFound(ctx.type, name);
+  return found.object;
+}
+
+/** A namespaced list names its namespace; '' or absent lists every namespace. */
+function listNamespace(ctx: TypeContext, namespace: string | undefined): string | undefined {
+  return ctx.type.namespaced && namespace ? namespace : undefined;
+}
+
+/** One page of matching objects, and where the next page starts. */
+export interface ListPage {
+  readonly items: KubeObject[];
+  readonly revision: number;
+  readonly continue?: string;
+  readonly remaining?: number;
+}
+
+/**
+ * A continue token the store could not read: the token is the one thing of a
+ * list the client makes up, so what is not a store condition (Compacted: 410)
+ * is a malformed token, a 400 as Kubernetes answers.
+ */
+function invalidContinue(error: unknown): unknown {
+  if (error instanceof StoreError) return error;
+  return badRequest(
+    `continue key is not valid: ${error instanceof Error ? error.message : String(error)}`,
+  );
+}
+
+/** Reads matching objects from the store until `limit` are found or the prefix is exhausted. */
+export async function readPage(
+  ctx: TypeContext,
+  prefix: string,
+  selection: Selection,
+  limit: number | undefined,
+  token: string | undefined,
+): Promise<ListPage> {
+  const items: KubeObject[] = [];
+  let next = token;
+  let revision = 0;
+  let remaining: number | undefined;
+  for (;;) {
+    const wanted = limit === undefined ? undefined : limit - items.length;
+    const page = await ctx.services.store
+      .list(prefix, {
+        ...(wanted === undefined ? {} : { limit: wanted }),
+        ...(next === undefined ? {} : { continue: next }),
+      })
+      .catch((error: unknown) => {
+        throw next === undefined ? error : invalidContinue(error);
+      });
+    revision = page.revision;
+    remaining = page.remaining;
+    for (const stored of page.items) {
+      const object = fromStore(stored.value, stored.revision);
+      if (selection.matches(object)) items.push(object);
+    }
+    next = page.continue;
+    if (next === undefined || limit === undefined || items.length >= limit) break;
+  }
+  return {
+    items,
+    revision,
+    ...(next === undefined ? {} : { continue: next }),
+    ...(remaining === undefined ? {} : { remaining }),
+  };
+}
+
+/** The ResourceClient `list` verb. */
+export async function listObjects(ctx: TypeContext, options: ListOptions = {}): Promise<KubeList> {
+  const selection = compileSelection(ctx, options);
+  const limit =
+    options.limit !== undefined && options.limit > 0 ? Math.floor(options.limit) : undefined;
+  const rv = options.resourceVersion;
+  if (options.continue && rv && rv !== '0') {
+    throw badRequest('specifying resource version is not allowed when using continue');
+  }
+  const prefix = listPrefix(ctx.type, listNamespace(ctx, options.namespace));
+  let page: ListPage;
+  try {
+    page = await readPage(ctx, prefix, selection, limit, options.continue || undefined);
+  } catch (error) {
+    throw toApiError(error, ctx.type, '');
+  }
+  const metadata: ListMeta = {
+    resourceVersion: String(page.revision),
+    ...(page.continue ? { continue: page.continue } : {}),
+    // Kubernetes counts the rest only when it knows it: not through a selector.
+    ...(page.continue && !selection.filtering && page.remaining !== undefined
+      ? { remainingItemCount: page.remaining }
+      : {}),
+  };
+  return {
+    apiVersion: apiVersionOf(ctx.type),
+    kind: ctx.type.listKind,
+    metadata,
+    items: page.items,
+  };
+}

@@ -1,0 +1,199 @@
+// watch, as Kubernetes' watch cache serves it: from resourceVersion ''/'0'
+// a synthetic ADDED per current object, then live events; from a given
+// revision the store's replay; selectors applied per event, so an object that
+// stops matching is DELETED and one that starts matching is ADDED; a compacted
+// start (or a watcher too slow to keep up) ends with an ERROR event carrying a
+// 410 Expired Status; BOOKMARKs at a fixed interval when asked for;
+// `timeoutSeconds` ends the watch quietly.
+
+import type { WatchOptions } from '../api/cluster-api.js';
+import { apiVersionOf } from '../api/resources.js';
+import { badRequest, gone, internalError, statusOf, unavailable } from '../api/errors.js';
+import type { KubeObject, WatchEvent } from '../api/types.js';
+import { StoreError, type StoreEvent } from '../store/types.js';
+import type { TypeContext } from './context.js';
+import { listPrefix, typeSegment } from './keys.js';
+import { fromStore } from './object-access.js';
+import { readPage } from './reads.js';
+import { compileSelection, type Selection } from './selection.js';
+import { tooOldResourceVersion } from './store-errors.js';
+
+/** Objects per store read while sending the synthetic ADDED events. */
+const INITIAL_PAGE = 500;
+
+/** The ERROR event that ends a watch that failed. */
+function errorEvent(error: unknown, after: number): WatchEvent {
+  let apiError;
+  if (error instanceof StoreError && error.code === 'Compacted')
+    apiError = tooOldResourceVersion(after, error.revision);
+  else if (error instanceof StoreError && error.code === 'WatcherTooSlow')
+    apiError = gone('the watch fell too far behind; list and watch again');
+  else if (error instanceof StoreError && error.code === 'Closed')
+    apiError = unavailable('the store is closed');
+  else if (error instanceof StoreError) apiError = internalError(error.message);
+  return { type: 'ERROR', object: statusOf(apiError ?? error) };
+}
+
+/** A store event as the watcher sees it through its selectors, or undefined when it does not concern it. */
+function toWatchEvent(event: StoreEvent, selection: Selection): WatchEvent | undefined {
+  const object = fromStore(event.value, event.revision);
+  const matches = selection.matches(object);
+  if (event.type !== 'MODIFIED') return matches ? { type: event.type, object } : undefined;
+  if (!selection.filtering) return { type: 'MODIFIED', object };
+  const matched =
+    event.previous === undefined
+      ? matches
+      : selection.matches(fromStore(event.previous, event.revision));
+  if (matches) return { type: matched ? 'MODIFIED' : 'ADDED', object };
+  return matched ? { type: 'DELETED', object } : undefined;
+}
+
+type Next =
+  | { readonly kind: 'event'; readonly result: IteratorResult<StoreEvent> }
+  | { readonly kind: 'error'; readonly error: unknown };
+
+/** Never rejects: a pending `next()` may lose a race to a timer and be awaited later. */
+function settle(promise: Promise<IteratorResult<StoreEvent>>): Promise<Next> {
+  return promise.then(
+    (result) => ({ kind: 'event', result }) as const,
+    (error: unknown) => ({ kind: 'error', error }) as const,
+  );
+}
+
+/** Resolves after `ms` with 'tick' unless cancelled. */
+function timer(ms: number): { readonly promise: Promise<'tick'>; cancel(): void } {
+  let handle: NodeJS.Timeout | undefined;
+  const promise = new Promise<'tick'>((resolve) => {
+    handle = setTimeout(() => resolve('tick'), Math.max(0, ms));
+  });
+  return { promise, cancel: () => clearTimeout(handle) };
+}
+
+/** Resolves when `signal` aborts. */
+function abortion(signal: AbortSignal): Promise<'abort'> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve('abort');
+    else signal.addEventListener('abort', () => resolve('abort'), { once: true });
+  });
+}
+
+interface WatchPlan {
+  readonly ctx: TypeContext;
+  readonly prefix: string;
+  readonly selection: Selection;
+  /** Undefined: start with the current objects. */
+  readonly from: number | undefined;
+  readonly bookmarks: boolean;
+}
+
+async function* follow(
+  plan: WatchPlan,
+  after: number,
+  signal: AbortSignal,
+): AsyncGenerator<WatchEvent> {
+  const { ctx } = plan;
+  const iterator = ctx.services.store.watch(plan.prefix, after, signal)[Symbol.asyncIterator]();
+  const aborted = abortion(signal);
+  const interval = ctx.services.bookmarkIntervalMs;
+  let nextBookmark = Date.now() + interval;
+  let last = after;
+  let pending = settle(iterator.next());
+  try {
+    for (;;) {
+      const tick = plan.bookmarks ? timer(nextBookmark - Date.now()) : undefined;
+      const winner = await Promise.race([pending, aborted, ...(tick ? [tick.promise] : [])]);
+      tick?.cancel();
+      if (winner === 'abort') return;
+      if (winner === 'tick') {
+        nextBookmark += interval;
+        // A quiet watch reports the store's progress, as Kubernetes' bookmarks do.
+        last = ctx.services.watchProgress.progress(typeSegment(ctx.type), last);
+        const bookmark = {
+          apiVersion: apiVersionOf(ctx.type),
+          kind: ctx.type.kind,
+          metadata: { resourceVersion: String(last) },
+        };
+        yield { type: 'BOOKMARK', object: bookmark };
+        continue;
+      }
+      if (winner.kind === 'error') {
+        if (!signal.aborted) yield errorEvent(winner.error, after);
+        return;
+      }
+      if (winner.result.done) return;
+      const event = winner.result.value;
+      last = event.revision;
+      pending = settle(iterator.next());
+      const visible = toWatchEvent(event, plan.selection);
+      if (visible) yield visible;
+    }
+  } finally {
+    // The store ends its iterator when the signal aborts; do not wait for it here.
+    void iterator.return?.()?.catch(() => undefined);
+  }
+}
+
+async function* run(
+  plan: WatchPlan,
+  outer: AbortSignal,
+  timeoutSeconds: number | undefined,
+): AsyncGenerator<WatchEvent> {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  outer.addEventListener('abort', stop, { once: true });
+  if (outer.aborted) stop();
+  const timeout =
+    timeoutSeconds !== undefined && timeoutSeconds > 0
+      ? setTimeout(stop, timeoutSeconds * 1000)
+      : undefined;
+  try {
+    await plan.ctx.services.ready;
+    if (plan.bookmarks) plan.ctx.services.watchProgress.start();
+    let after = plan.from;
+    if (after === undefined) {
+      let token: string | undefined;
+      do {
+        const page = await readPage(plan.ctx, plan.prefix, plan.selection, INITIAL_PAGE, token);
+        after ??= page.revision;
+        for (const object of page.items) {
+          if (controller.signal.aborted) return;
+          yield { type: 'ADDED', object };
+        }
+        token = page.continue;
+      } while (token !== undefined);
+    }
+    if (controller.signal.aborted) return;
+    yield* follow(plan, after ?? 0, controller.signal);
+  } finally {
+    clearTimeout(timeout);
+    outer.removeEventListener('abort', stop);
+    controller.abort();
+  }
+}
+
+/**
+ * The ResourceClient `watch` verb. Selectors and the resourceVersion are
+ * checked at once (a 400 throws here, before any event); the events follow.
+ */
+export function watchObjects(
+  ctx: TypeContext,
+  options: WatchOptions,
+  signal: AbortSignal,
+): AsyncIterable<WatchEvent<KubeObject>> {
+  const selection = compileSelection(ctx, options);
+  const rv = options.resourceVersion;
+  let from: number | undefined;
+  if (rv !== undefined && rv !== '' && rv !== '0') {
+    if (!/^\d+$/.test(rv)) throw badRequest(`invalid resource version: "${rv}"`);
+    from = Number(rv);
+  }
+  const namespace = ctx.type.namespaced && options.namespace ? options.namespace : undefined;
+  const plan: WatchPlan = {
+    ctx,
+    prefix: listPrefix(ctx.type, namespace),
+    selection,
+    from,
+    bookmarks: options.allowWatchBookmarks === true,
+  };
+  return run(plan, signal, options.timeoutSeconds);
+}

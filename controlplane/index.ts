@@ -1,0 +1,5 @@
+// controlplane: the API (types, schemas, errors), the store, the services that
+// implement the API on the store, and the HTTP server. What other modules use.
+
+export { startControlPlane, KUBECONFIG_FILE } from './control-plane.js';
+export type { ControlPlane, ControlPlaneOptions } from './control-plane.js';

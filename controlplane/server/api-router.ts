@@ -1,0 +1,117 @@
+// The `/api` and `/apis` trees: discovery documents at the roots and
+// group-versions, resources below them (dispatched to the verb handlers).
+
+import type { NextFunction, Request, Response } from 'express';
+import { Router } from 'express';
+import { aggregatedDiscovery } from './discovery/aggregated.js';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery/documents.js';
+import { discoveryContentType, negotiateDiscovery, negotiateResponse } from './media-types.js';
+import type { ApiPath, ResourceRequest } from './request-path.js';
+import { parseApiPath, servesSubresource } from './request-path.js';
+import type { HandlerSettings, ResourceCall } from './resource-handlers.js';
+import { collection, object } from './resource-handlers.js';
+import { pathNotFound, sendJson, verbNotAllowed } from './responses.js';
+import { subresource } from './subresource-handlers.js';
+
+/** What a request was, for metrics and logs; set by the router on `response.locals.requestInfo`. */
+export interface RequestInfo {
+  verb: string;
+  readonly group: string;
+  readonly version: string;
+  readonly resource: string;
+  readonly subresource: string;
+}
+
+function requestInfoOf(target: ResourceRequest): RequestInfo {
+  return {
+    verb: '',
+    group: target.type.group,
+    version: target.type.version,
+    resource: target.type.plural,
+    subresource: target.subresource ?? '',
+  };
+}
+
+function serverAddress(request: Request): string {
+  const socket = request.socket;
+  const host = socket.localAddress ?? '127.0.0.1';
+  return `${host.includes(':') ? `[${host}]` : host}:${socket.localPort ?? 0}`;
+}
+
+function serveDiscovery(path: ApiPath, request: Request, response: Response): void {
+  if (request.method !== 'GET' && request.method !== 'HEAD') throw verbNotAllowed();
+  if (path.kind === 'root') {
+    const aggregated = negotiateDiscovery(request.headers.accept);
+    if (aggregated) {
+      return sendJson(
+        response,
+        200,
+        aggregatedDiscovery(path.legacy, aggregated),
+        discoveryContentType(aggregated),
+      );
+    }
+    return sendJson(
+      response,
+      200,
+      path.legacy ? apiVersions(serverAddress(request)) : apiGroupList(),
+    );
+  }
+  negotiateResponse(request.headers.accept, false);
+  const document =
+    path.kind === 'group'
+      ? apiGroup(path.group)
+      : path.kind === 'groupVersion'
+        ? apiResourceList(path.group, path.version)
+        : undefined;
+  if (!document) throw pathNotFound();
+  sendJson(response, 200, document);
+}
+
+async function serveResource(
+  settings: HandlerSettings,
+  target: ResourceRequest,
+  request: Request,
+  response: Response,
+): Promise<void> {
+  const info = requestInfoOf(target);
+  response.locals.requestInfo = info;
+  const call: ResourceCall = {
+    settings,
+    request,
+    response,
+    target,
+    query: new URL(request.originalUrl, 'http://localhost').searchParams,
+    client: settings.api.resource(target.type),
+    set verb(verb: string) {
+      info.verb = verb;
+    },
+    get verb() {
+      return info.verb;
+    },
+  };
+  const { name, subresource: which, namespace } = target;
+  if (name === undefined) return collection(call);
+  // A namespaced object is addressed only through its namespace.
+  if (target.type.namespaced && namespace === undefined) throw pathNotFound();
+  if (which === undefined) return object(call, name);
+  if (!servesSubresource(target.type, which)) throw pathNotFound();
+  return subresource(call, name, which);
+}
+
+/** The router of `/api` and `/apis` (mounted at the root of the app). */
+export function apiRouter(settings: HandlerSettings): Router {
+  const router = Router();
+  router.use((request: Request, response: Response, next: NextFunction) => {
+    const pathname = new URL(request.originalUrl, 'http://localhost').pathname;
+    if (!/^\/apis?(\/|$)/.test(pathname)) return next();
+    const path = parseApiPath(pathname);
+    const served =
+      path.kind === 'resource'
+        ? serveResource(settings, path.request, request, response)
+        : path.kind === 'unknown'
+          ? Promise.reject(pathNotFound())
+          : Promise.resolve().then(() => serveDiscovery(path, request, response));
+    served.catch(next);
+  });
+  return router;
+}

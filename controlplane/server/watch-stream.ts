@@ -1,0 +1,124 @@
+// Streaming a watch as the apiserver does: HTTP 200 with a chunked body of
+// one `{"type":...,"object":...}` JSON document per line, each written (and
+// so flushed) as it happens. The stream ends when the client's timeoutSeconds
+// (or the server's default, 30-60 minutes chosen at random so that watchers
+// do not all reconnect at once) passes, when the client disconnects, or when
+// the server shuts down; each ends the ClusterApi watch through its signal.
+
+import type { Request, Response } from 'express';
+import { statusOf } from '../api/errors.js';
+import type { WatchEvent } from '../api/types.js';
+
+/** How long a watch lasts when the client does not say, as a range to draw from. */
+export interface WatchTimeoutRange {
+  readonly minSeconds: number;
+  readonly maxSeconds: number;
+}
+
+/** Kubernetes' default: `--min-request-timeout` 1800 s, times a random factor in [1, 2). */
+export const DEFAULT_WATCH_TIMEOUT: WatchTimeoutRange = { minSeconds: 1800, maxSeconds: 3600 };
+
+/** What a watch stream needs besides its events. */
+export interface WatchStreamOptions {
+  /** The client's `timeoutSeconds`, if it gave one. */
+  readonly timeoutSeconds?: number;
+  readonly defaultTimeout: WatchTimeoutRange;
+  /** Aborts when the server shuts down. */
+  readonly serverSignal: AbortSignal;
+  /** Turns each event into what is written (Tables, metadata); undefined drops it. */
+  readonly transform: (event: WatchEvent) => unknown;
+  /** Called for each event written. */
+  readonly onEvent?: () => void;
+}
+
+type Next = IteratorResult<WatchEvent> | { readonly failed: unknown } | 'aborted';
+
+function timeoutMs(options: WatchStreamOptions): number {
+  if (options.timeoutSeconds !== undefined) return options.timeoutSeconds * 1000;
+  const { minSeconds, maxSeconds } = options.defaultTimeout;
+  return (minSeconds + Math.random() * Math.max(0, maxSeconds - minSeconds)) * 1000;
+}
+
+function abortedPromise(signal: AbortSignal): Promise<'aborted'> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve('aborted');
+    else signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+  });
+}
+
+function settle(promise: Promise<IteratorResult<WatchEvent>>): Promise<Next> {
+  return promise.then(
+    (result) => result,
+    (failed: unknown) => ({ failed }),
+  );
+}
+
+/** Resolves on the next turn of the event loop: what failed by then failed at setup. */
+function nextTurn(): Promise<'pending'> {
+  return new Promise((resolve) => setImmediate(() => resolve('pending')));
+}
+
+/** Resolves when the socket can take more, or the stream is over. */
+function drained(response: Response, aborted: Promise<'aborted'>): Promise<unknown> {
+  return Promise.race([new Promise((resolve) => response.once('drain', resolve)), aborted]);
+}
+
+/**
+ * Streams the events of `watch(signal)` to `response`. Errors that happen
+ * before the first byte (a malformed selector) are thrown, for the caller
+ * to answer with their Status; later ones end the stream with an ERROR
+ * event, as the apiserver does.
+ */
+export async function streamWatch(
+  request: Request,
+  response: Response,
+  watch: (signal: AbortSignal) => AsyncIterable<WatchEvent>,
+  options: WatchStreamOptions,
+): Promise<void> {
+  const controller = new AbortController();
+  // A watch that cannot start (a malformed selector throws at once) must not
+  // leave its timer and listeners behind: the iterator is created after them.
+  const iterator = watch(controller.signal)[Symbol.asyncIterator]();
+  const stop = () => controller.abort();
+  options.serverSignal.addEventListener('abort', stop, { once: true });
+  if (options.serverSignal.aborted) stop();
+  response.on('close', stop);
+  const timer = setTimeout(stop, timeoutMs(options));
+  const aborted = abortedPromise(controller.signal);
+  try {
+    let next = settle(iterator.next());
+    const first = await Promise.race([next, nextTurn(), aborted]);
+    if (first === 'aborted') return;
+    if (first !== 'pending' && 'failed' in first) throw first.failed;
+
+    response.status(200);
+    response.setHeader('Content-Type', 'application/json');
+    response.setHeader('Cache-Control', 'no-cache, private');
+    // Each event must leave at once, not wait for more bytes to fill a packet.
+    request.socket.setNoDelay(true);
+    response.flushHeaders();
+
+    for (;;) {
+      const result = await Promise.race([next, aborted]);
+      if (result === 'aborted' || ('done' in result && result.done)) break;
+      if ('failed' in result) {
+        response.write(`${JSON.stringify({ type: 'ERROR', object: statusOf(result.failed) })}\n`);
+        break;
+      }
+      const written = options.transform(result.value);
+      if (written !== undefined) {
+        options.onEvent?.();
+        if (!response.write(`${JSON.stringify(written)}\n`)) await drained(response, aborted);
+      }
+      next = settle(iterator.next());
+    }
+  } finally {
+    clearTimeout(timer);
+    options.serverSignal.removeEventListener('abort', stop);
+    response.off('close', stop);
+    controller.abort();
+    // Lets the source release what it holds; it ends on the aborted signal anyway.
+    void iterator.return?.().catch(() => undefined);
+    if (response.headersSent && !response.writableEnded) response.end();
+  }
+}

@@ -1,0 +1,54 @@
+// `skiff controlplane`: the API server on its LMDB store, from a data
+// directory, until SIGINT or SIGTERM.
+
+import type { Command } from 'commander';
+import pino from 'pino';
+import { CliError } from '../cli-error.js';
+
+interface ControlPlaneFlags {
+  readonly dataDir: string;
+  readonly listen: string;
+  readonly logLevel: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** `HOST:PORT`, `[v6]:PORT` or `:PORT` (all interfaces). */
+function parseListen(listen: string): { host: string; port: number } {
+  const match = /^(.*):(\d{1,5})$/.exec(listen);
+  const port = Number(match?.[2]);
+  if (!match || port > 65535) {
+    throw new CliError(`invalid --listen "${listen}": expected HOST:PORT (e.g. 127.0.0.1:6443)`);
+  }
+  return { host: match[1] || '0.0.0.0', port };
+}
+
+export function registerControlPlane(program: Command): void {
+  program
+    .command('controlplane')
+    .description('Run the API server (state in LMDB under --data-dir) until interrupted')
+    .requiredOption('--data-dir <dir>', 'state, credentials, certificates and the admin kubeconfig')
+    .option('--listen <host:port>', 'address to serve the API on (HTTPS)', '127.0.0.1:6443')
+    .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')}`, 'info')
+    .action(async (flags: ControlPlaneFlags) => {
+      const { host, port } = parseListen(flags.listen);
+      if (!LOG_LEVELS.includes(flags.logLevel)) {
+        throw new CliError(
+          `invalid --log-level "${flags.logLevel}": expected one of ${LOG_LEVELS.join(', ')}`,
+        );
+      }
+      const logger = pino({ level: flags.logLevel }, pino.destination(2));
+      const { startControlPlane } = await import('../../../controlplane/index.js');
+      const controlPlane = await startControlPlane({ dataDir: flags.dataDir, host, port, logger });
+      process.stderr.write(
+        `skiff controlplane: serving ${controlPlane.url}\n` +
+          `Admin kubeconfig: ${controlPlane.kubeconfigPath}\n` +
+          `  export KUBECONFIG=${controlPlane.kubeconfigPath}\n`,
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await controlPlane.close();
+    });
+}

@@ -2,8 +2,17 @@
 
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
+import { registerAnnotate } from './commands/annotate.js';
+import { registerApiResources } from './commands/api-resources.js';
+import { registerApply } from './commands/apply.js';
 import { registerBuild } from './commands/build.js';
+import { registerControlPlane } from './commands/controlplane.js';
+import { registerCreate } from './commands/create.js';
+import { registerDelete } from './commands/delete.js';
+import { registerDescribe } from './commands/describe.js';
+import { registerGet } from './commands/get.js';
 import { registerImages } from './commands/images.js';
+import { registerLabel } from './commands/label.js';
 import { registerLogin } from './commands/login.js';
 import { registerPullPush } from './commands/pull-push.js';
 import { registerRegistry } from './commands/registry.js';
@@ -24,6 +33,15 @@ registerImages(program);
 registerSaveLoad(program);
 registerLogin(program);
 registerRegistry(program);
+registerControlPlane(program);
+registerApply(program);
+registerCreate(program);
+registerGet(program);
+registerDescribe(program);
+registerDelete(program);
+registerLabel(program);
+registerAnnotate(program);
+registerApiResources(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,52 @@
+// `skiff create -f`: creates each object of the manifests, failing (per
+// object) with AlreadyExists when it exists, as kubectl create does.
+// --save-config records the last-applied-configuration for a later apply.
+
+import type { Command } from 'commander';
+import { CliError } from '../cli-error.js';
+import { withLastApplied } from '../kube/apply-merge.js';
+import { formatKubeError } from '../kube/errors.js';
+import { readManifestFlags, manifestOptions, type ManifestFlags } from '../kube/manifest-flags.js';
+import { targetOf } from '../kube/manifest-target.js';
+import { objectName } from '../kube/object-printer.js';
+import { kubeAction, kubeContext, withKubeFlags, type KubeFlags } from './kube-context.js';
+
+interface CreateFlags extends KubeFlags, ManifestFlags {
+  readonly saveConfig?: boolean;
+}
+
+/** Registers `skiff create`. */
+export function registerCreate(program: Command): void {
+  withKubeFlags(manifestOptions(program.command('create')))
+    .description('Create resources from files or stdin (kubectl create)')
+    .option(
+      '--save-config',
+      'record the configuration in the last-applied annotation, for skiff apply',
+    )
+    .action(
+      kubeAction(async (flags: CreateFlags) => {
+        const { manifests, errors } = await readManifestFlags(flags);
+        const context = await kubeContext(flags);
+        const failures = errors.map((error) => `error: ${error}`);
+        for (const manifest of manifests) {
+          try {
+            // generateName objects have no name yet: the server gives them one.
+            const target = targetOf(manifest, context, true);
+            const object = flags.saveConfig ? withLastApplied(target.object) : target.object;
+            const created = await context.api
+              .resource(target.type)
+              .create(object, { namespace: target.namespace });
+            process.stdout.write(
+              `${objectName(target.type, created.metadata.name ?? target.name)} created\n`,
+            );
+          } catch (error) {
+            const during =
+              error instanceof CliError ? undefined : `error when creating "${manifest.source}"`;
+            failures.push(formatKubeError(error, during));
+          }
+        }
+        for (const failure of failures) process.stderr.write(failure + '\n');
+        if (failures.length > 0) process.exitCode = 1;
+      }),
+    );
+}

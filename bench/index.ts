@@ -4,7 +4,14 @@
 
 import { runBenchScript } from './lib/child.js';
 
-const benches = ['runtime-start', 'kubia-idle', 'isolation-models', 'wasmer-sdk', 'images'];
+const benches = [
+  'runtime-start',
+  'kubia-idle',
+  'isolation-models',
+  'wasmer-sdk',
+  'images',
+  'apiserver',
+];
 const only = process.argv.slice(2);
 const host = `${process.platform}/${process.arch}, Node ${process.version}, ${(await import('node:os')).cpus().length} cores`;
 process.stderr.write(`Skiff benchmarks on ${host}\n\n`);

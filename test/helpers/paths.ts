@@ -22,3 +22,8 @@ export const busyboxComponentWasm = path.join(
   'busybox.component.wasm',
 );
 export const kubiaWasm = path.join(repoRoot, 'samples', 'kubia', 'kubia.wasm');
+/**
+ * The project's conformance manifests: a copy of ../shared/conformance kept in
+ * the repository, so that CI's clean checkout has them too.
+ */
+export const conformanceDir = path.join(repoRoot, 'test', 'fixtures', 'conformance');

@@ -1,0 +1,187 @@
+// The API server (issue 4): 10,000 pod creates over HTTPS from 16 concurrent
+// clients against a `skiff controlplane` process (LMDB), with 100 watchers
+// each expected to receive every event. Baseline, same run, same client: the
+// same POSTs to an express app that only parses and echoes the body
+// (bench/lib/echo-server.ts), i.e. what HTTPS + JSON + express cost alone.
+//
+// Targets: ≥ 3,000 creates/s and p99 ≤ 50 ms here (Kubernetes' SLO for
+// mutating calls is p99 ≤ 1 s); no watcher misses an event.
+
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fetch } from 'undici';
+import type { Agent } from 'undici';
+import { startControlPlane } from '../test/helpers/controlplane.js';
+import { ms, summarize, table } from './lib/stats.js';
+
+const CREATES = Number(process.env.SKIFF_BENCH_CREATES ?? 10_000);
+const CLIENTS = 16;
+const WATCHERS = Number(process.env.SKIFF_BENCH_WATCHERS ?? 100);
+const PODS_PATH = '/api/v1/namespaces/default/pods';
+
+interface LoadResult {
+  readonly perSecond: number;
+  readonly seconds: number;
+  readonly latencies: number[];
+  readonly failures: number;
+}
+
+function podBody(i: number): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `bench-${i}`, labels: { app: 'bench' } },
+    spec: { containers: [{ name: 'app', image: 'registry.local/bench/app:v1' }] },
+  });
+}
+
+/** CREATES POSTs of pods to `url` from CLIENTS concurrent clients. */
+async function createLoad(url: string, token: string, dispatcher: Agent): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const began = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < CREATES) {
+        const i = next++;
+        const sent = performance.now();
+        const response = await fetch(url, {
+          dispatcher,
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: podBody(i),
+        });
+        await response.arrayBuffer();
+        latencies.push(performance.now() - sent);
+        if (response.status !== 201) failures++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - began) / 1000;
+  return { perSecond: CREATES / seconds, seconds, latencies, failures };
+}
+
+/** A watcher from `revision` that counts ADDED events until it has seen `expected`. */
+async function countAdded(
+  url: string,
+  token: string,
+  dispatcher: Agent,
+  signal: AbortSignal,
+  onEvent: () => number,
+): Promise<void> {
+  const response = await fetch(url, {
+    dispatcher,
+    headers: { authorization: `Bearer ${token}` },
+    signal,
+  });
+  if (!response.body) throw new Error('watch without a body');
+  const decoder = new TextDecoder();
+  let buffered = '';
+  try {
+    for await (const chunk of response.body) {
+      buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        if (line.includes('"type":"ADDED"') && onEvent() >= CREATES) return;
+      }
+    }
+  } catch (error) {
+    if (!signal.aborted) throw error;
+  }
+}
+
+/** Starts the echo baseline on the control plane's own certificate; resolves with its URL and a stop function. */
+async function startEcho(dataDir: string): Promise<{ url: string; stop: () => void }> {
+  const script = new URL('./lib/echo-server.js', import.meta.url).pathname;
+  const pki = path.join(dataDir, 'pki');
+  const child = spawn(
+    process.execPath,
+    [script, path.join(pki, 'server.crt'), path.join(pki, 'server.key')],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`echo server exited (${code})`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+const cp = await startControlPlane();
+try {
+  const start = (await (await cp.request('GET', PODS_PATH)).json()) as {
+    metadata: { resourceVersion: string };
+  };
+  const abort = new AbortController();
+  const seen = Array.from({ length: WATCHERS }, () => 0);
+  const watchUrl = `${cp.server}${PODS_PATH}?watch=1&resourceVersion=${start.metadata.resourceVersion}`;
+  const watchers = seen.map((_, i) =>
+    countAdded(
+      watchUrl,
+      cp.token,
+      cp.dispatcher,
+      abort.signal,
+      () => (seen[i] = (seen[i] ?? 0) + 1),
+    ),
+  );
+
+  const echo = await startEcho(cp.dataDir);
+  const baseline = await createLoad(`${echo.url}${PODS_PATH}`, cp.token, cp.dispatcher);
+  echo.stop();
+
+  const skiff = await createLoad(`${cp.server}${PODS_PATH}`, cp.token, cp.dispatcher);
+  const deadline = Date.now() + 60_000;
+  while (seen.some((count) => count < CREATES) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  abort.abort();
+  await Promise.allSettled(watchers);
+
+  const latency = summarize(skiff.latencies);
+  const base = summarize(baseline.latencies);
+  const complete = seen.filter((count) => count >= CREATES).length;
+  process.stderr.write(
+    table([
+      [
+        'pod creates',
+        `${CREATES} from ${CLIENTS} clients in ${skiff.seconds.toFixed(2)} s → ${skiff.perSecond.toFixed(0)}/s (${skiff.failures} failed), with ${WATCHERS} watchers`,
+      ],
+      ['create latency', `p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)}`],
+      [
+        'baseline: echo',
+        `${baseline.perSecond.toFixed(0)}/s, p50 ${ms(base.p50)}, p99 ${ms(base.p99)} (express + HTTPS + JSON only, no watchers)`,
+      ],
+      ['skiff / echo', `${(skiff.perSecond / baseline.perSecond).toFixed(2)}× the throughput`],
+      [
+        'watchers',
+        `${complete}/${WATCHERS} received all ${CREATES} events (fewest: ${Math.min(...seen)})`,
+      ],
+    ]) + '\n',
+  );
+  process.stdout.write(
+    JSON.stringify({
+      bench: 'apiserver',
+      creates: CREATES,
+      clients: CLIENTS,
+      createsPerSecond: skiff.perSecond,
+      p50: latency.p50,
+      p99: latency.p99,
+      failures: skiff.failures,
+      baselinePerSecond: baseline.perSecond,
+      baselineP50: base.p50,
+      baselineP99: base.p99,
+      watchers: WATCHERS,
+      watchersComplete: complete,
+      fewestEvents: Math.min(...seen),
+      targets: { createsPerSecond: 3000, p99: 50 },
+    }) + '\n',
+  );
+} finally {
+  await cp.stop();
+}

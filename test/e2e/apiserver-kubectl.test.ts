@@ -1,0 +1,208 @@
+// kubectl 1.32 against `skiff controlplane`, with nothing but the kubeconfig
+// the server wrote: discovery, apply (create, unchanged, configured), get in
+// its table and YAML forms, errors, and delete, as a Kubernetes user runs them.
+
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import t from 'tap';
+import { parse } from 'yaml';
+import { startControlPlane } from '../helpers/controlplane.js';
+import { conformanceDir } from '../helpers/paths.js';
+
+const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl.1.32';
+
+if (!existsSync(KUBECTL)) {
+  t.plan(0, `kubectl 1.32 is not installed at ${KUBECTL}`);
+} else {
+  const controlPlane = await startControlPlane();
+  const work = await mkdtemp(path.join(os.tmpdir(), 'skiff-kubectl-'));
+  t.teardown(async () => {
+    await controlPlane.stop();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  /** Runs kubectl; resolves with its output and exit code (never rejects on exit codes). */
+  async function kubectl(
+    ...args: string[]
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(
+        KUBECTL,
+        ['--kubeconfig', controlPlane.kubeconfig, ...args],
+        {
+          // kubectl caches discovery under $HOME/.kube/cache: keep it out of the user's home.
+          env: { ...process.env, HOME: work, KUBECACHEDIR: path.join(work, 'cache') },
+        },
+      );
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code?: number; stdout?: string; stderr?: string };
+      return { code: failed.code ?? 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+    }
+  }
+
+  t.test('discovery: version, api-resources, namespaces', async (t) => {
+    const version = await kubectl('version', '-o', 'json');
+    t.equal(version.code, 0, version.stderr);
+    t.match(JSON.parse(version.stdout), { serverVersion: { major: '1' } });
+
+    const resources = await kubectl('api-resources');
+    t.equal(resources.code, 0, resources.stderr);
+    t.match(resources.stdout, /^NAME\s+SHORTNAMES\s+APIVERSION\s+NAMESPACED\s+KIND/);
+    t.match(resources.stdout, /\npods\s+po\s+v1\s+true\s+Pod\n/);
+    t.match(resources.stdout, /\ndeployments\s+deploy\s+apps\/v1\s+true\s+Deployment\n/);
+
+    const namespaces = await kubectl('get', 'ns');
+    t.equal(namespaces.code, 0, namespaces.stderr);
+    t.match(namespaces.stdout, /^NAME\s+STATUS\s+AGE\n/);
+    t.match(namespaces.stdout, /\ndefault\s+Active\s+\d+s\n/);
+  });
+
+  t.test('apply the seed manifests: created, then unchanged, then configured', async (t) => {
+    const files = ['seed-pod.yaml', 'seed-deployment.yaml'].map((f) =>
+      path.join(conformanceDir, f),
+    );
+    const created = await kubectl('apply', '-f', files[0] as string, '-f', files[1] as string);
+    t.equal(created.code, 0, created.stderr);
+    t.equal(
+      created.stdout,
+      'pod/lines-admin-nextjs created\ndeployment.apps/lines-admin-nextjs-deployment created\n',
+    );
+
+    const again = await kubectl('apply', '-f', files[0] as string);
+    t.equal(again.stdout, 'pod/lines-admin-nextjs unchanged\n', again.stderr);
+    // The server stores quantities canonically (1024Mi reads back as 1Gi), so
+    // kubectl re-sends the manifest's spelling: "configured", as against
+    // Kubernetes, but nothing changes and the generation stays.
+    const respelled = await kubectl('apply', '-f', files[1] as string);
+    t.equal(
+      respelled.stdout,
+      'deployment.apps/lines-admin-nextjs-deployment configured\n',
+      respelled.stderr,
+    );
+    const live = parse(
+      (await kubectl('get', 'deploy', 'lines-admin-nextjs-deployment', '-o', 'yaml')).stdout,
+    ) as {
+      metadata: { generation: number };
+    };
+    t.equal(live.metadata.generation, 1);
+
+    const manifest = parse(await readFile(files[1] as string, 'utf8')) as {
+      spec: { replicas: number };
+    };
+    manifest.spec.replicas = 3;
+    const changed = path.join(work, 'deployment.yaml');
+    await writeFile(changed, JSON.stringify(manifest));
+    const configured = await kubectl('apply', '-f', changed);
+    t.equal(
+      configured.stdout,
+      'deployment.apps/lines-admin-nextjs-deployment configured\n',
+      configured.stderr,
+    );
+  });
+
+  t.test('get: tables with kubectl columns, YAML with Kubernetes defaults', async (t) => {
+    const pods = await kubectl('get', 'pods');
+    t.equal(pods.code, 0, pods.stderr);
+    t.match(pods.stdout, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\n/);
+    t.match(pods.stdout, /\nlines-admin-nextjs\s+0\/1\s+Pending\s+0\s+\d+s\n/);
+
+    const deployments = await kubectl('get', 'deploy');
+    t.match(deployments.stdout, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\n/);
+    t.match(deployments.stdout, /\nlines-admin-nextjs-deployment\s+0\/3\s+0\s+0\s+\d+s\n/);
+
+    const yaml = await kubectl('get', 'deployment', 'lines-admin-nextjs-deployment', '-o', 'yaml');
+    t.equal(yaml.code, 0, yaml.stderr);
+    const deployment = parse(yaml.stdout) as Record<string, unknown>;
+    t.match(deployment, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': /"replicas":3/ },
+        generation: 2,
+      },
+      spec: {
+        replicas: 3,
+        revisionHistoryLimit: 10,
+        progressDeadlineSeconds: 600,
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
+        },
+        template: {
+          spec: {
+            containers: [
+              {
+                imagePullPolicy: 'IfNotPresent',
+                terminationMessagePath: '/dev/termination-log',
+                terminationMessagePolicy: 'File',
+                ports: [{ containerPort: 3000, protocol: 'TCP' }],
+              },
+            ],
+            dnsPolicy: 'ClusterFirst',
+            restartPolicy: 'Always',
+            schedulerName: 'default-scheduler',
+            securityContext: {},
+            terminationGracePeriodSeconds: 30,
+          },
+        },
+      },
+    });
+
+    const names = await kubectl('get', 'pods,deploy', '-o', 'name');
+    t.equal(
+      names.stdout,
+      'pod/lines-admin-nextjs\ndeployment.apps/lines-admin-nextjs-deployment\n',
+    );
+  });
+
+  t.test('errors read as kubectl prints Kubernetes errors', async (t) => {
+    const missing = await kubectl('get', 'pod', 'nope');
+    t.equal(missing.code, 1);
+    t.match(missing.stderr, 'Error from server (NotFound): pods "nope" not found');
+
+    const invalid = await kubectl(
+      'apply',
+      '-f',
+      path.join(conformanceDir, 'invalid-examples.yaml'),
+    );
+    t.equal(invalid.code, 1);
+    t.match(
+      invalid.stderr,
+      /Error from server \(Invalid\): error when creating ".*invalid-examples\.yaml": Pod "UPPER_case" is invalid: metadata\.name: Invalid value: "UPPER_case"/,
+    );
+    t.match(
+      invalid.stderr,
+      /Pod "bad-cpu" is invalid: spec\.containers\[0\]\.resources\.requests\[cpu\]: Invalid value: "two"/,
+    );
+    const after = await kubectl('get', 'pods', '-o', 'name');
+    t.notMatch(
+      after.stdout,
+      /UPPER_case|no-containers|bad-port|bad-cpu/,
+      'nothing invalid was stored',
+    );
+  });
+
+  t.test('label, then delete by file and by name', async (t) => {
+    const labeled = await kubectl('label', 'pod', 'lines-admin-nextjs', 'tier=web');
+    t.equal(labeled.stdout, 'pod/lines-admin-nextjs labeled\n', labeled.stderr);
+    const selected = await kubectl('get', 'pods', '-l', 'tier=web', '-o', 'name');
+    t.equal(selected.stdout, 'pod/lines-admin-nextjs\n');
+
+    const byFile = await kubectl('delete', '-f', path.join(conformanceDir, 'seed-deployment.yaml'));
+    t.equal(
+      byFile.stdout,
+      'deployment.apps "lines-admin-nextjs-deployment" deleted\n',
+      byFile.stderr,
+    );
+    const byName = await kubectl('delete', 'pod', 'lines-admin-nextjs');
+    t.equal(byName.stdout, 'pod "lines-admin-nextjs" deleted\n', byName.stderr);
+    const empty = await kubectl('get', 'pods');
+    t.equal(empty.stdout, '');
+    t.match(empty.stderr, 'No resources found in default namespace.');
+  });
+}

@@ -1,0 +1,222 @@
+// The kubectl-like half of `skiff` against a real `skiff controlplane`: the
+// conformance manifests applied, read, described, labelled and deleted the
+// way a Kubernetes user does it, and the invalid ones refused with nothing
+// stored.
+
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { parse } from 'yaml';
+import { skiff, type CliResult } from '../helpers/cli.js';
+import { startControlPlane } from '../helpers/controlplane.js';
+import { conformanceDir } from '../helpers/paths.js';
+
+const controlPlane = await startControlPlane();
+const work = await mkdtemp(path.join(os.tmpdir(), 'skiff-cli-kube-'));
+t.teardown(async () => {
+  await controlPlane.stop();
+  await rm(work, { recursive: true, force: true });
+});
+
+const manifest = (name: string) => path.join(conformanceDir, name);
+const kube = (...args: string[]): Promise<CliResult> =>
+  skiff(args, { env: { KUBECONFIG: controlPlane.kubeconfig } });
+
+t.test('apply the seed manifests: created, unchanged, configured', async (t) => {
+  const created = await kube(
+    'apply',
+    '-f',
+    manifest('seed-pod.yaml'),
+    '-f',
+    manifest('seed-deployment.yaml'),
+  );
+  t.equal(created.code, 0, created.stderr);
+  t.equal(
+    created.stdout,
+    'pod/lines-admin-nextjs created\ndeployment.apps/lines-admin-nextjs-deployment created\n',
+  );
+  const again = await kube('apply', '-f', manifest('seed-pod.yaml'));
+  t.equal(again.stdout, 'pod/lines-admin-nextjs unchanged\n', again.stderr);
+
+  const changed = (await readFile(manifest('seed-deployment.yaml'), 'utf8')).replace(
+    'replicas: 2',
+    'replicas: 4',
+  );
+  const configured = await skiff(['apply', '-f', '-'], {
+    input: changed,
+    env: { KUBECONFIG: controlPlane.kubeconfig },
+  });
+  t.equal(
+    configured.stdout,
+    'deployment.apps/lines-admin-nextjs-deployment configured\n',
+    configured.stderr,
+  );
+});
+
+t.test('get: tables, wide, yaml with the defaults, name, all namespaces', async (t) => {
+  const pods = await kube('get', 'po');
+  t.equal(pods.code, 0, pods.stderr);
+  t.match(pods.stdout, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\n/);
+  t.match(pods.stdout, /\nlines-admin-nextjs\s+0\/1\s+Pending\s+0\s+\d+s\n/);
+
+  const wide = await kube('get', 'pods', '-o', 'wide');
+  t.match(
+    wide.stdout,
+    /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES\n/,
+  );
+
+  const yaml = await kube('get', 'deploy', 'lines-admin-nextjs-deployment', '-o', 'yaml');
+  t.equal(yaml.code, 0, yaml.stderr);
+  t.match(parse(yaml.stdout), {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'lines-admin-nextjs-deployment', namespace: 'default', generation: 2 },
+    spec: {
+      replicas: 4,
+      revisionHistoryLimit: 10,
+      progressDeadlineSeconds: 600,
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
+      },
+      template: {
+        spec: {
+          containers: [
+            {
+              imagePullPolicy: 'IfNotPresent',
+              terminationMessagePath: '/dev/termination-log',
+              terminationMessagePolicy: 'File',
+              resources: {
+                limits: { cpu: '1024m', memory: '1Gi' },
+                requests: { cpu: '100m', memory: '32Mi' },
+              },
+            },
+          ],
+          dnsPolicy: 'ClusterFirst',
+          restartPolicy: 'Always',
+          schedulerName: 'default-scheduler',
+          securityContext: {},
+          terminationGracePeriodSeconds: 30,
+        },
+      },
+    },
+  });
+
+  const pod = await kube('get', 'pod', 'lines-admin-nextjs', '-o', 'json');
+  t.match(JSON.parse(pod.stdout), {
+    spec: {
+      containers: [
+        { imagePullPolicy: 'Always', ports: [{ containerPort: 8080, protocol: 'TCP' }] },
+      ],
+    },
+    status: { phase: 'Pending' },
+  });
+
+  const names = await kube('get', 'pods,deployments', '-o', 'name');
+  t.equal(names.stdout, 'pod/lines-admin-nextjs\ndeployment.apps/lines-admin-nextjs-deployment\n');
+
+  const everywhere = await kube('get', 'ns', '-A');
+  t.match(everywhere.stdout, /^NAME\s+STATUS\s+AGE\n/);
+  const allPods = await kube('get', 'pods', '-A');
+  t.match(allPods.stdout, /^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\n/);
+  t.match(allPods.stdout, /\ndefault\s+lines-admin-nextjs\s+0\/1/);
+
+  const empty = await kube('get', 'pods', '-n', 'kube-system');
+  t.equal(empty.stdout, '');
+  t.match(empty.stderr, 'No resources found in kube-system namespace.');
+});
+
+t.test('describe shows what kubectl describe shows', async (t) => {
+  const described = await kube('describe', 'pod', 'lines-admin-nextjs');
+  t.equal(described.code, 0, described.stderr);
+  t.match(described.stdout, /^Name:\s+lines-admin-nextjs\n/);
+  t.match(described.stdout, /\nNamespace:\s+default\n/);
+  t.match(described.stdout, /\nStatus:\s+Pending\n/);
+  t.match(described.stdout, /Image:\s+gcr\.io\/google-containers\/busybox/);
+  t.match(described.stdout, /Limits:\n\s+cpu:\s+500m\n\s+memory:\s+128Mi/);
+});
+
+t.test('label and annotate, selectors see the change', async (t) => {
+  const labeled = await kube('label', 'pod', 'lines-admin-nextjs', 'tier=web');
+  t.equal(labeled.stdout, 'pod/lines-admin-nextjs labeled\n', labeled.stderr);
+  const clash = await kube('label', 'pod', 'lines-admin-nextjs', 'tier=db');
+  t.equal(clash.code, 1, 'an existing label needs --overwrite');
+  t.match(clash.stderr, /already has a value \(web\), and --overwrite is false/);
+  const selected = await kube('get', 'pods', '-l', 'tier in (web,db)', '-o', 'name');
+  t.equal(selected.stdout, 'pod/lines-admin-nextjs\n');
+
+  const annotated = await kube('annotate', 'pod', 'lines-admin-nextjs', 'owner=team-a');
+  t.equal(annotated.stdout, 'pod/lines-admin-nextjs annotated\n', annotated.stderr);
+  const unlabeled = await kube('label', 'pod', 'lines-admin-nextjs', 'tier-');
+  t.equal(unlabeled.stdout, 'pod/lines-admin-nextjs unlabeled\n', unlabeled.stderr);
+});
+
+t.test('invalid manifests are refused, naming the field, and nothing is stored', async (t) => {
+  const result = await kube('apply', '-f', manifest('invalid-examples.yaml'));
+  t.equal(result.code, 1);
+  t.match(
+    result.stderr,
+    /Pod "UPPER_case" is invalid: metadata\.name: Invalid value: "UPPER_case"/,
+  );
+  t.match(result.stderr, /Pod "no-containers" is invalid: spec\.containers: Required value/);
+  t.match(
+    result.stderr,
+    /Pod "bad-port" is invalid: spec\.containers\[0\]\.ports\[0\]\.containerPort/,
+  );
+  t.match(
+    result.stderr,
+    /Pod "bad-cpu" is invalid: spec\.containers\[0\]\.resources\.requests\[cpu\]/,
+  );
+  const names = await kube('get', 'pods', '-o', 'name');
+  t.equal(names.stdout, 'pod/lines-admin-nextjs\n', 'only the valid pod is stored');
+
+  const notYaml = path.join(work, 'broken.yaml');
+  await writeFile(notYaml, 'apiVersion: v1\nkind: Pod\nmetadata: {name: x\n');
+  const broken = await kube('apply', '-f', notYaml);
+  t.equal(broken.code, 1);
+  t.match(broken.stderr, notYaml, 'the error names the file');
+
+  const unknownKind = path.join(work, 'unknown.yaml');
+  await writeFile(unknownKind, 'apiVersion: v1\nkind: Gadget\nmetadata: {name: x}\n');
+  const unknown = await kube('apply', '-f', unknownKind);
+  t.equal(unknown.code, 1);
+  t.match(unknown.stderr, /Gadget/);
+});
+
+t.test('kubia.yaml: a deployment and a NodePort service', async (t) => {
+  const text = (await readFile(manifest('kubia.yaml'), 'utf8')).replace(
+    'REGISTRY',
+    '127.0.0.1:5000',
+  );
+  const applied = await skiff(['apply', '-f', '-'], {
+    input: text,
+    env: { KUBECONFIG: controlPlane.kubeconfig },
+  });
+  t.equal(applied.code, 0, applied.stderr);
+  t.equal(applied.stdout, 'deployment.apps/kubia created\nservice/kubia created\n');
+  const service = JSON.parse((await kube('get', 'svc', 'kubia', '-o', 'json')).stdout) as {
+    spec: { clusterIP?: string; ports: { nodePort?: number; targetPort: number }[] };
+  };
+  t.match(service.spec.clusterIP, /^\d+\.\d+\.\d+\.\d+$/, 'a cluster IP is allocated');
+  t.ok((service.spec.ports[0]?.nodePort ?? 0) >= 30000, 'a node port is allocated');
+  t.equal(service.spec.ports[0]?.targetPort, 8080);
+});
+
+t.test('delete by file and by name; api-resources', async (t) => {
+  const byFile = await kube('delete', '-f', manifest('seed-deployment.yaml'));
+  t.equal(
+    byFile.stdout,
+    'deployment.apps "lines-admin-nextjs-deployment" deleted\n',
+    byFile.stderr,
+  );
+  const byName = await kube('delete', 'po', 'lines-admin-nextjs');
+  t.equal(byName.stdout, 'pod "lines-admin-nextjs" deleted\n', byName.stderr);
+  const missing = await kube('delete', 'pod', 'lines-admin-nextjs');
+  t.equal(missing.code, 1);
+  t.match(missing.stderr, 'Error from server (NotFound): pods "lines-admin-nextjs" not found');
+
+  const resources = await kube('api-resources');
+  t.match(resources.stdout, /^NAME\s+SHORTNAMES\s+APIVERSION\s+NAMESPACED\s+KIND\n/);
+  t.match(resources.stdout, /\nservices\s+svc\s+v1\s+true\s+Service\n/);
+});

@@ -6,7 +6,11 @@ import type { ListOptions } from '../api/cluster-api.js';
 import { badRequest } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { TypeContext } from './context.js';
-import { isSelectableField, selectableFieldValue } from './selectable-fields.js';
+import {
+  isSelectableField,
+  selectableFieldValue,
+  unsupportedFieldMessage,
+} from '../api/selectors/index.js';
 
 export interface Selection {
   /** False when no selector was given: every object matches. */
@@ -23,7 +27,7 @@ export function compileSelection(ctx: TypeContext, options: ListOptions): Select
   const fields = fieldText === '' ? [] : schema.parseFieldSelector(fieldText);
   for (const requirement of fields) {
     if (!isSelectableField(ctx.type, requirement.field)) {
-      throw badRequest(`field label not supported: ${requirement.field}`);
+      throw badRequest(unsupportedFieldMessage(ctx.type, requirement.field));
     }
   }
   if (!labels && fields.length === 0) return { filtering: false, matches: () => true };

@@ -10,6 +10,27 @@ import { statusOf } from '../api/errors.js';
 import type { WatchEvent } from '../api/types.js';
 
 /** How long a watch lasts when the client does not say, as a range to draw from. */
+
+// Watchers of a type receive the same event objects (the services share one
+// frozen API object per store event): each event is serialised once, not once
+// per watcher.
+const lines = new WeakMap<object, Map<string, string>>();
+
+/** The JSON line of an untransformed watch event, cached by its object and type. */
+function eventLine(event: WatchEvent): string {
+  let byType = lines.get(event.object);
+  if (byType === undefined) {
+    byType = new Map();
+    lines.set(event.object, byType);
+  }
+  let line = byType.get(event.type);
+  if (line === undefined) {
+    line = `${JSON.stringify(event)}\n`;
+    byType.set(event.type, line);
+  }
+  return line;
+}
+
 export interface WatchTimeoutRange {
   readonly minSeconds: number;
   readonly maxSeconds: number;
@@ -108,7 +129,9 @@ export async function streamWatch(
       const written = options.transform(result.value);
       if (written !== undefined) {
         options.onEvent?.();
-        if (!response.write(`${JSON.stringify(written)}\n`)) await drained(response, aborted);
+        const line =
+          written === result.value ? eventLine(result.value) : `${JSON.stringify(written)}\n`;
+        if (!response.write(line)) await drained(response, aborted);
       }
       next = settle(iterator.next());
     }

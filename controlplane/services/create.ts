@@ -8,7 +8,7 @@ import { StoreError } from '../store/types.js';
 import { admitCreate } from './admission.js';
 import type { ServiceWriteOptions, TypeContext } from './context.js';
 import { GENERATE_NAME_ATTEMPTS, generateName } from './names.js';
-import { fromStore, keyOf, toStore } from './object-access.js';
+import { adoptStored, keyOf, toStore } from './object-access.js';
 import { clone, rfc3339 } from './object-utils.js';
 import { checkTypeMeta, resolveWriteNamespace } from './request-checks.js';
 import { toApiError } from './store-errors.js';
@@ -85,7 +85,7 @@ async function storeNew(
     }
     try {
       const stored = await ctx.services.store.create(key, toStore(admitted));
-      return fromStore(stored.value, stored.revision);
+      return adoptStored(stored.value, stored.revision);
     } catch (error) {
       const collided = error instanceof StoreError && error.code === 'AlreadyExists';
       if (collided && prefix !== undefined && attempt < GENERATE_NAME_ATTEMPTS) {

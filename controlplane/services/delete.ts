@@ -17,7 +17,7 @@ import { notSupported } from '../api/validation/field-errors.js';
 import type { KubeList, KubeObject, Status } from '../api/types.js';
 import type { TypeContext } from './context.js';
 import { listPrefix } from './keys.js';
-import { effectiveNamespace, fromStore, keyOf, requireObject, toStore } from './object-access.js';
+import { effectiveNamespace, adoptStored, keyOf, requireObject, toStore } from './object-access.js';
 import { clone, rfc3339 } from './object-utils.js';
 import { readPage } from './reads.js';
 import { compileSelection } from './selection.js';
@@ -143,12 +143,12 @@ export async function deleteOne(
     try {
       if (plan.kind === 'update') {
         const stored = await store.update(key, toStore(plan.object), current.revision);
-        return { object: fromStore(stored.value, stored.revision), removed: false };
+        return { object: adoptStored(stored.value, stored.revision), removed: false };
       }
       const deleted = await store.delete(key, current.revision);
       await ctx.strategy.allocator?.release(store, current.object);
       if (namespace !== undefined) await ctx.services.namespaces.objectRemoved(namespace);
-      return { object: fromStore(deleted.value, deleted.revision), removed: true };
+      return { object: adoptStored(deleted.value, deleted.revision), removed: true };
     } catch (error) {
       if (isStoreConflict(error)) continue;
       throw toApiError(error, ctx.type, name);

@@ -26,6 +26,18 @@ export function fromStore(value: unknown, revision: number): KubeObject {
   return object;
 }
 
+/**
+ * The API object for a value the store handed over as a fresh copy (the
+ * result of get, list, create, update or delete): stamped in place, since a
+ * second copy per request is what the busiest paths can least afford.
+ */
+export function adoptStored(value: unknown, revision: number): KubeObject {
+  if (!isKubeObject(value))
+    throw new Error(`stored value at revision ${revision} is not an API object`);
+  value.metadata.resourceVersion = String(revision);
+  return value;
+}
+
 /** The value to store for an object: a copy without resourceVersion (the store's revision is the truth). */
 export function toStore(object: KubeObject): KubeObject {
   const value = clone(object);
@@ -53,7 +65,7 @@ export async function readObject(
   if (key === undefined) return undefined;
   const stored = await ctx.services.store.get(key);
   return stored
-    ? { object: fromStore(stored.value, stored.revision), revision: stored.revision }
+    ? { object: adoptStored(stored.value, stored.revision), revision: stored.revision }
     : undefined;
 }
 

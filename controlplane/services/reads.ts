@@ -9,7 +9,7 @@ import { apiVersionOf } from '../api/resources.js';
 import type { KubeList, KubeObject, ListMeta } from '../api/types.js';
 import type { TypeContext } from './context.js';
 import { listPrefix } from './keys.js';
-import { effectiveNamespace, fromStore, readObject } from './object-access.js';
+import { effectiveNamespace, adoptStored, readObject } from './object-access.js';
 import { compileSelection, type Selection } from './selection.js';
 import { toApiError } from './store-errors.js';
 import { StoreError } from '../store/types.js';
@@ -75,7 +75,7 @@ export async function readPage(
     revision = page.revision;
     remaining = page.remaining;
     for (const stored of page.items) {
-      const object = fromStore(stored.value, stored.revision);
+      const object = adoptStored(stored.value, stored.revision);
       if (selection.matches(object)) items.push(object);
     }
     next = page.continue;

@@ -8,7 +8,7 @@
 import { badRequest, conflict } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { StoredObject, TypeContext } from './context.js';
-import { fromStore, keyOf, requireObject, toStore } from './object-access.js';
+import { adoptStored, fromStore, keyOf, requireObject, toStore } from './object-access.js';
 import { deepEqual } from './object-utils.js';
 import { isStoreConflict, toApiError } from './store-errors.js';
 
@@ -83,7 +83,7 @@ export async function guaranteedUpdate(
       }
       const stored = await store.update(key, value, current.revision);
       await allocator?.undo(store, claims.releaseAfter);
-      return fromStore(stored.value, stored.revision);
+      return adoptStored(stored.value, stored.revision);
     } catch (error) {
       await allocator?.undo(store, claims.claimed);
       if (isStoreConflict(error) && !options.pinned) continue;

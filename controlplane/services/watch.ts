@@ -14,6 +14,7 @@ import { StoreError, type StoreEvent } from '../store/types.js';
 import type { TypeContext } from './context.js';
 import { listPrefix, typeSegment } from './keys.js';
 import { fromStore } from './object-access.js';
+import { sharedApiObject } from './shared-objects.js';
 import { readPage } from './reads.js';
 import { compileSelection, type Selection } from './selection.js';
 import { tooOldResourceVersion } from './store-errors.js';
@@ -36,7 +37,7 @@ function errorEvent(error: unknown, after: number): WatchEvent {
 
 /** A store event as the watcher sees it through its selectors, or undefined when it does not concern it. */
 function toWatchEvent(event: StoreEvent, selection: Selection): WatchEvent | undefined {
-  const object = fromStore(event.value, event.revision);
+  const object = sharedApiObject(event.value, event.revision);
   const matches = selection.matches(object);
   if (event.type !== 'MODIFIED') return matches ? { type: event.type, object } : undefined;
   if (!selection.filtering) return { type: 'MODIFIED', object };

@@ -3,6 +3,7 @@
 // Tables, discovery, OpenAPI, health, metrics), behind bearer-token
 // authentication.
 
+import { setMaxListeners } from 'node:events';
 import express from 'express';
 import type { RequestHandler, Router } from 'express';
 import pino from 'pino';
@@ -88,6 +89,8 @@ function requestLogger(logger: Logger): RequestHandler {
 export function createApiServer(options: ApiServerOptions): express.Express {
   const logger = options.logger ?? pino({ level: 'silent' });
   const signal = options.signal ?? new AbortController().signal;
+  // Every open watch listens for shutdown: hundreds are normal, not a leak.
+  setMaxListeners(0, signal);
   const metrics =
     options.metrics ??
     createApiMetrics(options.storeRevision ? { storeRevision: options.storeRevision } : {});

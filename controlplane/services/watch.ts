@@ -61,23 +61,6 @@ function settle(promise: Promise<IteratorResult<StoreEvent>>): Promise<Next> {
   );
 }
 
-/** Resolves after `ms` with 'tick' unless cancelled. */
-function timer(ms: number): { readonly promise: Promise<'tick'>; cancel(): void } {
-  let handle: NodeJS.Timeout | undefined;
-  const promise = new Promise<'tick'>((resolve) => {
-    handle = setTimeout(() => resolve('tick'), Math.max(0, ms));
-  });
-  return { promise, cancel: () => clearTimeout(handle) };
-}
-
-/** Resolves when `signal` aborts. */
-function abortion(signal: AbortSignal): Promise<'abort'> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve('abort');
-    else signal.addEventListener('abort', () => resolve('abort'), { once: true });
-  });
-}
-
 interface WatchPlan {
   readonly ctx: TypeContext;
   readonly prefix: string;
@@ -94,19 +77,32 @@ async function* follow(
 ): AsyncGenerator<WatchEvent> {
   const { ctx } = plan;
   const iterator = ctx.services.store.watch(plan.prefix, after, signal)[Symbol.asyncIterator]();
-  const aborted = abortion(signal);
   const interval = ctx.services.bookmarkIntervalMs;
-  let nextBookmark = Date.now() + interval;
+  // One abort listener and one bookmark timer per watch, waking whichever
+  // wait is current: racing each event against long-lived promises (or adding
+  // a listener per event) costs more than the event itself when a hundred
+  // watchers follow a busy type.
+  let wake: ((reason: 'abort' | 'tick') => void) | undefined;
+  let bookmarkDue = false;
+  let aborted = false;
+  const onAbort = () => {
+    aborted = true;
+    wake?.('abort');
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  const ticker = plan.bookmarks
+    ? setInterval(() => {
+        bookmarkDue = true;
+        wake?.('tick');
+      }, interval)
+    : undefined;
   let last = after;
   let pending = settle(iterator.next());
   try {
     for (;;) {
-      const tick = plan.bookmarks ? timer(nextBookmark - Date.now()) : undefined;
-      const winner = await Promise.race([pending, aborted, ...(tick ? [tick.promise] : [])]);
-      tick?.cancel();
-      if (winner === 'abort') return;
-      if (winner === 'tick') {
-        nextBookmark += interval;
+      if (aborted) return;
+      if (bookmarkDue) {
+        bookmarkDue = false;
         // A quiet watch reports the store's progress, as Kubernetes' bookmarks do.
         last = ctx.services.watchProgress.progress(typeSegment(ctx.type), last);
         const bookmark = {
@@ -117,8 +113,16 @@ async function* follow(
         yield { type: 'BOOKMARK', object: bookmark };
         continue;
       }
+      const current = pending;
+      const winner = await new Promise<Next | 'abort' | 'tick'>((resolve) => {
+        wake = resolve;
+        void current.then(resolve);
+      });
+      wake = undefined;
+      if (winner === 'abort') return;
+      if (winner === 'tick') continue;
       if (winner.kind === 'error') {
-        if (!signal.aborted) yield errorEvent(winner.error, after);
+        if (!aborted) yield errorEvent(winner.error, after);
         return;
       }
       if (winner.result.done) return;
@@ -129,6 +133,8 @@ async function* follow(
       if (visible) yield visible;
     }
   } finally {
+    clearInterval(ticker);
+    signal.removeEventListener('abort', onAbort);
     // The store ends its iterator when the signal aborts; do not wait for it here.
     void iterator.return?.()?.catch(() => undefined);
   }

@@ -45,16 +45,20 @@ export async function* watchStream(
   signal: AbortSignal,
 ): AsyncGenerator<StoreEvent> {
   if (source.isClosed() || signal.aborted) return;
+  // Read per event: a flag is cheaper than the signal's validating getter.
+  let aborted = false;
+  const onAbort = () => (aborted = true);
+  signal.addEventListener('abort', onAbort, { once: true });
   const subscription = hub.subscribe(prefix, signal);
   try {
     let last = afterRevision;
     for (;;) {
-      if (source.isClosed() || signal.aborted) return;
+      if (source.isClosed() || aborted) return;
       if (subscription.failure) throw subscription.failure;
       const read = source.readLog(prefix, last, REPLAY_CHUNK);
       for (const event of read.events) {
         yield event;
-        if (signal.aborted) return;
+        if (aborted) return;
         last = event.revision;
       }
       last = Math.max(last, read.through);
@@ -62,13 +66,14 @@ export async function* watchStream(
     }
     for (;;) {
       const event = await subscription.next();
-      if (event === undefined || signal.aborted) return;
+      if (event === undefined || aborted) return;
       if (event.revision <= last) continue;
       yield event;
-      if (signal.aborted) return;
+      if (aborted) return;
       last = event.revision;
     }
   } finally {
+    signal.removeEventListener('abort', onAbort);
     subscription.close();
   }
 }

@@ -12,6 +12,7 @@ import t from 'tap';
 import { parse } from 'yaml';
 import { startControlPlane } from '../helpers/controlplane.js';
 import { conformanceDir } from '../helpers/paths.js';
+import { storedSeedDeployment } from '../helpers/seed-deployment.js';
 
 const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl.1.32';
 
@@ -118,38 +119,11 @@ if (!existsSync(KUBECTL)) {
     const yaml = await kubectl('get', 'deployment', 'lines-admin-nextjs-deployment', '-o', 'yaml');
     t.equal(yaml.code, 0, yaml.stderr);
     const deployment = parse(yaml.stdout) as Record<string, unknown>;
+    t.match(deployment, storedSeedDeployment(3));
     t.match(deployment, {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
       metadata: {
         annotations: { 'kubectl.kubernetes.io/last-applied-configuration': /"replicas":3/ },
         generation: 2,
-      },
-      spec: {
-        replicas: 3,
-        revisionHistoryLimit: 10,
-        progressDeadlineSeconds: 600,
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
-        },
-        template: {
-          spec: {
-            containers: [
-              {
-                imagePullPolicy: 'IfNotPresent',
-                terminationMessagePath: '/dev/termination-log',
-                terminationMessagePolicy: 'File',
-                ports: [{ containerPort: 3000, protocol: 'TCP' }],
-              },
-            ],
-            dnsPolicy: 'ClusterFirst',
-            restartPolicy: 'Always',
-            schedulerName: 'default-scheduler',
-            securityContext: {},
-            terminationGracePeriodSeconds: 30,
-          },
-        },
       },
     });
 

@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { skiff, type CliResult } from '../helpers/cli.js';
 import { startControlPlane } from '../helpers/controlplane.js';
 import { conformanceDir } from '../helpers/paths.js';
+import { storedSeedDeployment } from '../helpers/seed-deployment.js';
 
 const controlPlane = await startControlPlane();
 const work = await mkdtemp(path.join(os.tmpdir(), 'skiff-cli-kube-'));
@@ -68,40 +69,9 @@ t.test('get: tables, wide, yaml with the defaults, name, all namespaces', async 
 
   const yaml = await kube('get', 'deploy', 'lines-admin-nextjs-deployment', '-o', 'yaml');
   t.equal(yaml.code, 0, yaml.stderr);
-  t.match(parse(yaml.stdout), {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'lines-admin-nextjs-deployment', namespace: 'default', generation: 2 },
-    spec: {
-      replicas: 4,
-      revisionHistoryLimit: 10,
-      progressDeadlineSeconds: 600,
-      strategy: {
-        type: 'RollingUpdate',
-        rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
-      },
-      template: {
-        spec: {
-          containers: [
-            {
-              imagePullPolicy: 'IfNotPresent',
-              terminationMessagePath: '/dev/termination-log',
-              terminationMessagePolicy: 'File',
-              resources: {
-                limits: { cpu: '1024m', memory: '1Gi' },
-                requests: { cpu: '100m', memory: '32Mi' },
-              },
-            },
-          ],
-          dnsPolicy: 'ClusterFirst',
-          restartPolicy: 'Always',
-          schedulerName: 'default-scheduler',
-          securityContext: {},
-          terminationGracePeriodSeconds: 30,
-        },
-      },
-    },
-  });
+  const stored = parse(yaml.stdout) as Record<string, unknown>;
+  t.match(stored, storedSeedDeployment(4));
+  t.match(stored, { metadata: { generation: 2 } });
 
   const pod = await kube('get', 'pod', 'lines-admin-nextjs', '-o', 'json');
   t.match(JSON.parse(pod.stdout), {

@@ -61,6 +61,7 @@ export async function startControlPlane(
     'base64',
   ).toString();
   const dispatcher = new Agent({ connect: { ca: caCertificate } });
+  let stopping: Promise<void> | undefined;
   return {
     server,
     token,
@@ -82,12 +83,16 @@ export async function startControlPlane(
         ...(body === undefined ? {} : { body: isText ? (body as string) : JSON.stringify(body) }),
       });
     },
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      await exited.catch(() => undefined);
-      await dispatcher.close();
-      if (!options.dataDir && signal !== 'SIGKILL')
-        await rm(dataDir, { recursive: true, force: true });
+    // Once: a test may stop the server itself and again at teardown.
+    stop(signal = 'SIGTERM') {
+      stopping ??= (async () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        await exited.catch(() => undefined);
+        await dispatcher.close();
+        if (!options.dataDir && signal !== 'SIGKILL')
+          await rm(dataDir, { recursive: true, force: true });
+      })();
+      return stopping;
     },
   };
 }

@@ -39,7 +39,19 @@ export function registerControlPlane(program: Command): void {
       }
       const logger = pino({ level: flags.logLevel }, pino.destination(2));
       const { startControlPlane } = await import('../../../controlplane/index.js');
-      const controlPlane = await startControlPlane({ dataDir: flags.dataDir, host, port, logger });
+      // Starting fails for the user's reasons (the data dir is another
+      // server's or unwritable, the port is taken): one line, not a stack.
+      const controlPlane = await startControlPlane({
+        dataDir: flags.dataDir,
+        host,
+        port,
+        logger,
+      }).catch((error: unknown) => {
+        logger.debug({ err: error }, 'start failed');
+        throw new CliError(
+          `cannot start the control plane: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
       process.stderr.write(
         `skiff controlplane: serving ${controlPlane.url}\n` +
           `Admin kubeconfig: ${controlPlane.kubeconfigPath}\n` +

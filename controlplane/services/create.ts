@@ -8,7 +8,7 @@ import { StoreError } from '../store/types.js';
 import { admitCreate } from './admission.js';
 import type { ServiceWriteOptions, TypeContext } from './context.js';
 import { GENERATE_NAME_ATTEMPTS, generateName } from './names.js';
-import { adoptStored, keyOf, toStore } from './object-access.js';
+import { adoptStored, keyOf } from './object-access.js';
 import { clone, rfc3339 } from './object-utils.js';
 import { checkTypeMeta, resolveWriteNamespace } from './request-checks.js';
 import { toApiError } from './store-errors.js';
@@ -84,7 +84,9 @@ async function storeNew(
       );
     }
     try {
-      const stored = await ctx.services.store.create(key, toStore(admitted));
+      // `admitted` is this request's own copy, without a resourceVersion
+      // (reset above), and the store copies what it keeps: no copy here.
+      const stored = await ctx.services.store.create(key, admitted);
       return adoptStored(stored.value, stored.revision);
     } catch (error) {
       const collided = error instanceof StoreError && error.code === 'AlreadyExists';

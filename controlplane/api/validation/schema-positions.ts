@@ -32,7 +32,26 @@ export type StepKind = 'property' | 'key' | 'unknown';
 
 const MAX_REF_HOPS = 16;
 
+// The schemas never change, so neither does a position: every request walks
+// the same few hundred, resolved once each.
+const resolved = new WeakMap<SchemaNode, Map<string, SchemaPosition>>();
+
 function resolve(node: SchemaNode | undefined, file: string): SchemaPosition {
+  if (node === undefined) return resolveRefs(node, file);
+  let byFile = resolved.get(node);
+  if (byFile === undefined) {
+    byFile = new Map();
+    resolved.set(node, byFile);
+  }
+  let position = byFile.get(file);
+  if (position === undefined) {
+    position = resolveRefs(node, file);
+    byFile.set(file, position);
+  }
+  return position;
+}
+
+function resolveRefs(node: SchemaNode | undefined, file: string): SchemaPosition {
   const refs: SchemaRef[] = [];
   let current = node;
   let currentFile = file;

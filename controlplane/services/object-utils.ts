@@ -1,12 +1,11 @@
 // Small helpers for JSON-shaped API objects: type guards, deep copy and
 // equality, and the timestamps Kubernetes writes (RFC 3339, whole seconds).
 
+import { deepEqual, isRecord } from '../api/json-values.js';
 import type { KubeObject } from '../api/types.js';
 
-/** A plain JSON object (not an array, not null). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+// The API package's JSON helpers, for the services' modules to import from one place.
+export { deepEqual, isRecord };
 
 /** True for anything shaped like an API object: a record with a metadata record. */
 export function isKubeObject(value: unknown): value is KubeObject {
@@ -16,20 +15,6 @@ export function isKubeObject(value: unknown): value is KubeObject {
 /** A deep copy of a JSON value (objects handed to and from callers are never shared). */
 export function clone<T>(value: T): T {
   return structuredClone(value);
-}
-
-/** Structural equality of JSON values; key order does not matter, array order does. */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
-  }
-  if (isRecord(a) && isRecord(b)) {
-    const aKeys = Object.keys(a).filter((k) => a[k] !== undefined);
-    const bKeys = Object.keys(b).filter((k) => b[k] !== undefined);
-    return aKeys.length === bKeys.length && aKeys.every((k) => deepEqual(a[k], b[k]));
-  }
-  return false;
 }
 
 /** `2024-05-01T12:00:00Z`: Kubernetes' metav1.Time is RFC 3339 with whole seconds. */

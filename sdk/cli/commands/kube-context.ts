@@ -4,23 +4,18 @@
 // server (NotFound): ...`) with exit code 1.
 
 import type { Command } from 'commander';
-import { createClient, resolveClientConfig, type HttpClusterApi } from '../../client/index.js';
+import {
+  createClient,
+  resolveClientConfig,
+  type HttpClusterApi,
+  type KubeconfigOverrides,
+} from '../../client/index.js';
 import { CliError } from '../cli-error.js';
 import { formatKubeError, isReportable, reportKubeError } from '../kube/errors.js';
 import { allowFlagAssignments, parseDuration } from '../kube/flag-values.js';
 
-/** kubectl's global flags, as commander parses them. */
-export interface KubeFlags {
-  readonly kubeconfig?: string;
-  readonly context?: string;
-  readonly cluster?: string;
-  readonly user?: string;
-  readonly server?: string;
-  readonly token?: string;
-  readonly namespace?: string;
-  readonly certificateAuthority?: string;
-  readonly insecureSkipTlsVerify?: boolean;
-  readonly tlsServerName?: string;
+/** kubectl's global flags, as commander parses them: the client's overrides, with the timeout as typed. */
+export interface KubeFlags extends Omit<KubeconfigOverrides, 'timeoutMs'> {
   readonly requestTimeout?: string;
 }
 

@@ -19,6 +19,7 @@ import { createApiServer, listenHttp, type MountedRouter } from './server/index.
 import { ensureTokens, type ControlPlaneTokens } from './server/credentials.js';
 import { writeKubeconfig } from './server/kubeconfig.js';
 import { ensureClusterPki, serverNames } from './server/pki/cluster-pki.js';
+import { ensureKubernetesService } from './kubernetes-service.js';
 import { createApiServices, type ApiServices } from './services/index.js';
 import { openLmdbStore, type Store } from './store/index.js';
 
@@ -89,6 +90,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       shutdown,
       tls: { certificate: pki.serverCertificate, key: pki.serverKey },
     });
+    // 0.0.0.0 is not an address a pod can reach: advertise loopback then.
+    const advertised = /^(0\.0\.0\.0|::)$/.test(listener.host) ? '127.0.0.1' : listener.host;
+    await ensureKubernetesService(api, advertised, listener.port);
     const kubeconfigPath = path.join(options.dataDir, KUBECONFIG_FILE);
     await writeKubeconfig(kubeconfigPath, {
       server: listener.url,

@@ -51,6 +51,23 @@ t.test('only the admin and node tokens are let in; health is public', async (t) 
   t.equal(await health.text(), 'ok');
 });
 
+t.test('the kubernetes Service points at the API, as in every Kubernetes cluster', async (t) => {
+  const port = Number(new URL(first.server).port);
+  const service = (await (
+    await first.request('GET', '/api/v1/namespaces/default/services/kubernetes')
+  ).json()) as {
+    spec: { clusterIP: string; ports: { name: string; port: number; targetPort: number }[] };
+  };
+  t.equal(service.spec.clusterIP, '10.96.0.1');
+  t.match(service.spec.ports, [{ name: 'https', port: 443, targetPort: port }]);
+  const endpoints = (await (
+    await first.request('GET', '/api/v1/namespaces/default/endpoints/kubernetes')
+  ).json()) as {
+    subsets: { addresses: { ip: string }[]; ports: { port: number }[] }[];
+  };
+  t.match(endpoints.subsets, [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ port }] }]);
+});
+
 t.test('a second server on the same data directory is refused in one line', async (t) => {
   const second = await skiff([
     'controlplane',
@@ -86,4 +103,14 @@ t.test('a restart keeps the objects, the token and the CA', async (t) => {
   t.equal(restarted.caCertificate, first.caCertificate, 'the same CA');
   const kept = await restarted.request('GET', '/api/v1/namespaces/kept');
   t.equal(kept.status, 200);
+  const endpoints = (await (
+    await restarted.request('GET', '/api/v1/namespaces/default/endpoints/kubernetes')
+  ).json()) as {
+    subsets: { ports: { port: number }[] }[];
+  };
+  t.equal(
+    endpoints.subsets[0]?.ports[0]?.port,
+    Number(new URL(restarted.server).port),
+    'follows the new port',
+  );
 });

@@ -27,3 +27,8 @@ export function jsonTypeOf(value: unknown): string {
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
   return typeof value;
 }
+
+/** `2024-05-01T12:00:00Z`: Kubernetes' metav1.Time is RFC 3339 with whole seconds. */
+export function rfc3339(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

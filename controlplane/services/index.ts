@@ -5,10 +5,3 @@ export type { ServiceResourceClient } from './resource-client.js';
 export type { FieldValidation, ServiceWriteOptions } from './context.js';
 export type { ApiSchema, FieldRequirement, ValidationResult } from './schema.js';
 export { typePrefix, listPrefix, objectKey } from './keys.js';
-export {
-  createEventRecorder,
-  type EventRecorder,
-  type EventSource,
-  type EventType,
-  type InvolvedObject,
-} from './events.js';

@@ -1,11 +1,11 @@
 // Small helpers for JSON-shaped API objects: type guards, deep copy and
 // equality, and the timestamps Kubernetes writes (RFC 3339, whole seconds).
 
-import { deepEqual, isRecord } from '../api/json-values.js';
+import { deepEqual, isRecord, rfc3339 } from '../api/json-values.js';
 import type { KubeObject } from '../api/types.js';
 
 // The API package's JSON helpers, for the services' modules to import from one place.
-export { deepEqual, isRecord };
+export { deepEqual, isRecord, rfc3339 };
 
 /** True for anything shaped like an API object: a record with a metadata record. */
 export function isKubeObject(value: unknown): value is KubeObject {
@@ -15,11 +15,6 @@ export function isKubeObject(value: unknown): value is KubeObject {
 /** A deep copy of a JSON value (objects handed to and from callers are never shared). */
 export function clone<T>(value: T): T {
   return structuredClone(value);
-}
-
-/** `2024-05-01T12:00:00Z`: Kubernetes' metav1.Time is RFC 3339 with whole seconds. */
-export function rfc3339(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The record at `object[key]`, created empty when absent or not a record. */

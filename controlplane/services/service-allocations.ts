@@ -14,7 +14,7 @@ import { invalid, type FieldError } from '../api/errors.js';
 import { invalidValue } from '../api/validation/field-errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { Store } from '../store/types.js';
-import { StoreError } from '../store/types.js';
+import { claim, claimFree, release } from './range-claims.js';
 import { isRecord } from './object-utils.js';
 import type { ObjectAllocator } from './strategies/strategy.js';
 
@@ -26,7 +26,6 @@ const CIDR_SIZE = 1 << 20;
 export const NODE_PORT_RANGE = { first: 30000, last: 32767 } as const;
 const IP_PREFIX = '/registry/ranges/serviceips/';
 const PORT_PREFIX = '/registry/ranges/servicenodeports/';
-const RANDOM_ATTEMPTS = 32;
 
 /** What was allocated for one Service: released together when its create fails. */
 export interface Allocation {
@@ -72,44 +71,6 @@ function usesNodePorts(spec: Record<string, unknown>): boolean {
 
 function needsClusterIP(spec: Record<string, unknown>): boolean {
   return spec['type'] !== 'ExternalName' && spec['clusterIP'] !== 'None';
-}
-
-/** Takes `key` for `holder`; false when another holds it. */
-async function claim(store: Store, key: string, holder: string): Promise<boolean> {
-  try {
-    await store.create(key, { owner: holder });
-    return true;
-  } catch (error) {
-    if (error instanceof StoreError && error.code === 'AlreadyExists') return false;
-    throw error;
-  }
-}
-
-/** Claims a random free member of [0, size) under `prefix`, scanning when random picks keep colliding. */
-async function claimFree(
-  store: Store,
-  prefix: string,
-  size: number,
-  key: (n: number) => string,
-  holder: string,
-): Promise<number | undefined> {
-  for (let attempt = 0; attempt < RANDOM_ATTEMPTS; attempt++) {
-    const n = Math.floor(Math.random() * size);
-    if (await claim(store, key(n), holder)) return n;
-  }
-  const taken = new Set((await store.list(prefix)).items.map((item) => item.key));
-  for (let n = 0; n < size; n++) {
-    if (!taken.has(key(n)) && (await claim(store, key(n), holder))) return n;
-  }
-  return undefined;
-}
-
-async function release(store: Store, keys: readonly string[]): Promise<void> {
-  for (const key of keys) {
-    await store.delete(key).catch((error: unknown) => {
-      if (!(error instanceof StoreError && error.code === 'NotFound')) throw error;
-    });
-  }
 }
 
 const ipKey = (offset: number) => `${IP_PREFIX}${ipOf(offset)}`;

@@ -36,3 +36,10 @@ export {
 } from './table.js';
 export type { StreamedEvent } from './watch-stream.js';
 export type { Transport, RequestOptions, StreamResponse } from './transport.js';
+export {
+  createEventRecorder,
+  type EventRecorder,
+  type EventSource,
+  type EventType,
+  type InvolvedObject,
+} from './event-recorder.js';

@@ -6,6 +6,7 @@
 import type { ResourceType } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import { clone, isRecord } from '../object-utils.js';
+import { nodeAllocator } from '../node-allocations.js';
 import { serviceAllocator } from '../service-allocations.js';
 import { podStrategy } from './pod.js';
 import { genericStrategy, type KindStrategy } from './strategy.js';
@@ -49,7 +50,7 @@ function namespaceStrategy(type: ResourceType): KindStrategy {
 
 /** Nodes: the kubelet registers a node with its status, so status is kept on create. */
 function nodeStrategy(type: ResourceType): KindStrategy {
-  return genericStrategy(type, { prepareForCreate() {} });
+  return genericStrategy(type, { prepareForCreate() {}, allocator: nodeAllocator });
 }
 
 /** The strategy of `type`. */

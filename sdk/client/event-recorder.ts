@@ -5,11 +5,11 @@
 // another. It depends on the ClusterApi contract only, so the scheduler and
 // the node agent can use it over HTTP as well as in-process.
 
-import type { ClusterApi, ResourceClient } from '../api/cluster-api.js';
-import { ApiError } from '../api/errors.js';
-import { resourceTypeFor, type ResourceType } from '../api/resources.js';
-import type { KubeObject } from '../api/types.js';
-import { rfc3339 } from './object-utils.js';
+import type { ClusterApi, ResourceClient } from '../../controlplane/api/cluster-api.js';
+import { ApiError } from '../../controlplane/api/errors.js';
+import { resourceTypeFor, type ResourceType } from '../../controlplane/api/resources.js';
+import type { KubeObject } from '../../controlplane/api/types.js';
+import { rfc3339 } from '../../controlplane/api/json-values.js';
 
 export type EventType = 'Normal' | 'Warning';
 

@@ -79,6 +79,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       },
       logger,
       signal: shutdown.signal,
+      nodeAgents: { token: tokens.node },
       storeRevision: () => store.revision(),
       // Named as Kubernetes names its storage check, so dashboards read the same.
       healthChecks: [{ name: 'etcd', check: async () => void (await store.get('/healthz')) }],

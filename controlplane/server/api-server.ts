@@ -17,6 +17,8 @@ import type { HealthCheck } from './health.js';
 import { healthRouter } from './health.js';
 import type { ApiMetrics } from './metrics.js';
 import { createApiMetrics } from './metrics.js';
+import type { NodeAgentClientOptions } from './pod-log-proxy.js';
+import { createPodLogProxy } from './pod-log-proxy.js';
 import { DEFAULT_MAX_BODY_BYTES } from './request-body.js';
 import { pathNotFound, statusErrorHandler } from './responses.js';
 import type { WatchTimeoutRange } from './watch-stream.js';
@@ -58,6 +60,8 @@ export interface ApiServerOptions {
   readonly now?: () => number;
   /** Metrics to record into (default: a registry of this server's own). */
   readonly metrics?: ApiMetrics;
+  /** How pods/log reaches node agents: the node token to send, HTTPS by default. */
+  readonly nodeAgents?: NodeAgentClientOptions;
 }
 
 function requestLogger(logger: Logger): RequestHandler {
@@ -122,14 +126,17 @@ export function createApiServer(options: ApiServerOptions): express.Express {
       .catch(next);
   });
   app.use(
-    apiRouter({
-      api: options.api,
-      maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-      watchTimeout: options.watchTimeout ?? DEFAULT_WATCH_TIMEOUT,
-      serverSignal: signal,
-      now: options.now ?? Date.now,
-      onWatch: (resource) => metrics.watchStarted(resource),
-    }),
+    apiRouter(
+      {
+        api: options.api,
+        maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+        watchTimeout: options.watchTimeout ?? DEFAULT_WATCH_TIMEOUT,
+        serverSignal: signal,
+        now: options.now ?? Date.now,
+        onWatch: (resource) => metrics.watchStarted(resource),
+      },
+      createPodLogProxy({ ...options.nodeAgents, signal }),
+    ),
   );
   for (const mounted of options.extraRouters ?? []) {
     if (!mounted.public) app.use(mounted.path, mounted.router);

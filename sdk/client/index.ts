@@ -25,6 +25,7 @@ export {
 } from './kubeconfig.js';
 export { errorFromResponse } from './response-errors.js';
 export { resourcePath } from './paths.js';
+export { readPodLogs, type PodLogRequest } from './pod-logs.js';
 export type { HttpResourceClient, TableOptions } from './resource-client.js';
 export { ConnectionError, isStatus } from './response-errors.js';
 export {

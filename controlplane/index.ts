@@ -3,3 +3,4 @@
 
 export { startControlPlane, KUBECONFIG_FILE } from './control-plane.js';
 export type { ControlPlane, ControlPlaneOptions } from './control-plane.js';
+export { selfSignedServingCertificate } from './server/pki/self-signed.js';

@@ -482,7 +482,11 @@ t.test('cluster-scoped types: nodes and namespaces', async (t) => {
     },
   });
   t.equal(cordon.status, 200, 'kubectl cordon patches the node');
-  t.same(cordon.body['spec'], { unschedulable: true });
+  t.match(
+    cordon.body['spec'],
+    { unschedulable: true, podCIDR: '10.224.0.0/20' },
+    'with the pod CIDR the API server gave it',
+  );
   t.match(cordon.body['status'], ready, 'and a patch of the node leaves its status alone');
 
   const ns = await createNamespace(t, server, 'team');

@@ -1,0 +1,2 @@
+// sdk/embedded: a whole Skiff cluster in-process (createCluster).
+export { createCluster, type Cluster, type ClusterOptions } from './create-cluster.js';

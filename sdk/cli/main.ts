@@ -14,9 +14,13 @@ import { registerGet } from './commands/get.js';
 import { registerImages } from './commands/images.js';
 import { registerLabel } from './commands/label.js';
 import { registerLogin } from './commands/login.js';
+import { registerLogs } from './commands/logs.js';
 import { registerPullPush } from './commands/pull-push.js';
 import { registerRegistry } from './commands/registry.js';
+import { registerNodeJoin } from './commands/node-join.js';
 import { registerRun } from './commands/run.js';
+import { registerUp } from './commands/up.js';
+import { registerCordon } from './commands/cordon.js';
 import { registerSaveLoad } from './commands/save-load.js';
 
 const program = new Command('skiff')
@@ -34,10 +38,14 @@ registerSaveLoad(program);
 registerLogin(program);
 registerRegistry(program);
 registerControlPlane(program);
+registerUp(program);
+registerNodeJoin(program);
+registerCordon(program);
 registerApply(program);
 registerCreate(program);
 registerGet(program);
 registerDescribe(program);
+registerLogs(program);
 registerDelete(program);
 registerLabel(program);
 registerAnnotate(program);

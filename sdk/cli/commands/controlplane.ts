@@ -14,7 +14,7 @@ interface ControlPlaneFlags {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** `HOST:PORT`, `[v6]:PORT` or `:PORT` (all interfaces). */
-function parseListen(listen: string): { host: string; port: number } {
+export function parseListen(listen: string): { host: string; port: number } {
   const match = /^(.*):(\d{1,5})$/.exec(listen);
   const port = Number(match?.[2]);
   if (!match || port > 65535) {

@@ -1,0 +1,154 @@
+// `skiff up` and `skiff node join` as separate processes, driven through the
+// CLI as a user would: a pod applied from YAML runs on the all-in-one node,
+// a second node joins over HTTPS, a pod with an unreachable image shows
+// ErrImagePull, and cordon/drain move work off a node.
+
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { finished, skiff, startSkiff, stderrMatching } from '../helpers/cli.js';
+import { busyboxWasm } from '../helpers/paths.js';
+
+const dir = await mkdtemp(path.join(os.tmpdir(), 'skiff-e2e-cluster-'));
+t.teardown(() => rm(dir, { recursive: true, force: true }));
+
+// Setup asserts nothing (tap ends a test whose assertions all ran): failures throw.
+const built = await skiff(['build', '--artifact', '-t', 'skiff.test/busybox:1', busyboxWasm]);
+if (built.code !== 0) throw new Error(`skiff build failed: ${built.stderr}`);
+
+const up = startSkiff(['up', '--data-dir', path.join(dir, 'cluster'), '--listen', '127.0.0.1:0']);
+const upDone = finished(up, 240_000);
+const banner = await stderrMatching(up, /Join more nodes: .*\n/, 60_000);
+const url = /serving (https:\/\/\S+)/.exec(banner)?.[1] ?? '';
+const kubeconfig = /Admin kubeconfig: (\S+)/.exec(banner)?.[1] ?? '';
+const kube = (args: string[], input?: string) =>
+  skiff([...args, '--kubeconfig', kubeconfig], input === undefined ? {} : { input });
+
+const controlPlaneDir = path.join(dir, 'cluster', 'controlplane');
+const token = (await readFile(path.join(controlPlaneDir, 'node-token'), 'utf8')).trim();
+const join = startSkiff([
+  'node',
+  'join',
+  url,
+  '--token',
+  token,
+  '--certificate-authority',
+  path.join(controlPlaneDir, 'pki', 'ca.crt'),
+  '--name',
+  'worker-1',
+  '--data-dir',
+  path.join(dir, 'worker-1'),
+]);
+const joinDone = finished(join, 240_000);
+await stderrMatching(join, /worker-1 joined/, 60_000);
+
+async function waitFor(args: string[], pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const result = await kube(args);
+    last = result.stdout + result.stderr;
+    if (pattern.test(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`skiff ${args.join(' ')}: no ${pattern} within ${timeoutMs} ms; last: ${last}`);
+}
+
+t.test('skiff up prints where it serves, and both nodes are Ready', async (t) => {
+  t.match(url, /^https:\/\/127\.0\.0\.1:\d+$/);
+  t.ok(kubeconfig.endsWith('kubeconfig.yaml'), 'and where the kubeconfig is');
+  const nodes = await waitFor(['get', 'nodes'], /worker-1\s+Ready/);
+  t.match(nodes, /^NAME\s+STATUS/m);
+  t.match(nodes, /skiff-node-0\s+Ready/);
+});
+
+t.test('a pod applied from YAML runs on the all-in-one node', async (t) => {
+  const manifest = [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: hello',
+    'spec:',
+    '  nodeSelector:',
+    '    kubernetes.io/hostname: skiff-node-0',
+    '  containers:',
+    '  - name: main',
+    '    image: skiff.test/busybox:1',
+    '    imagePullPolicy: IfNotPresent',
+    '    args: [stress, --stdout, hello from a pod, --sleep, "600"]',
+  ].join('\n');
+  await writeFile(path.join(dir, 'hello.yaml'), manifest);
+  const applied = await kube(['apply', '-f', path.join(dir, 'hello.yaml')]);
+  t.equal(applied.code, 0, applied.stderr);
+  t.match(applied.stdout, 'pod/hello created');
+  const row = await waitFor(['get', 'pods', '-o', 'wide'], /hello\s+1\/1\s+Running\s+0/);
+  t.match(row, /skiff-node-0/);
+  const yaml = await kube(['get', 'pod', 'hello', '-o', 'yaml']);
+  t.match(yaml.stdout, /podIP: 10\.2\d\d\./);
+  t.match(yaml.stdout, /qosClass: BestEffort/);
+  // Logs come from the node agent, through the API server's pods/log.
+  const logs = await waitFor(['logs', 'hello'], /hello from a pod/);
+  t.equal(logs, 'hello from a pod\n');
+});
+
+t.test('an image nobody serves: ErrImagePull, then ImagePullBackOff', async (t) => {
+  const created = await kube(
+    ['apply', '-f', '-'],
+    [
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: nowhere}',
+      'spec:',
+      '  nodeSelector: {kubernetes.io/hostname: worker-1}',
+      '  containers: [{name: main, image: "127.0.0.1:1/nothing:1"}]',
+    ].join('\n'),
+  );
+  t.equal(created.code, 0, created.stderr);
+  const row = await waitFor(
+    ['get', 'pods', 'nowhere'],
+    /nowhere\s+0\/1\s+(ErrImagePull|ImagePullBackOff)/,
+  );
+  t.match(row, /(ErrImagePull|ImagePullBackOff)/);
+  const described = await kube(['get', 'pod', 'nowhere', '-o', 'yaml']);
+  t.match(
+    described.stdout,
+    /Back-off pulling image "127\.0\.0\.1:1\/nothing:1": ErrImagePull: failed/,
+  );
+  t.equal((await kube(['delete', 'pod', 'nowhere', '--wait'])).code, 0);
+});
+
+t.test('cordon, uncordon and drain', async (t) => {
+  const cordoned = await kube(['cordon', 'worker-1']);
+  t.equal(cordoned.stdout, 'node/worker-1 cordoned\n');
+  t.equal((await kube(['cordon', 'worker-1'])).stdout, 'node/worker-1 already cordoned\n');
+  const node = await kube(['get', 'node', 'worker-1', '-o', 'json']);
+  t.equal(
+    (JSON.parse(node.stdout) as { spec: { unschedulable?: boolean } }).spec.unschedulable,
+    true,
+  );
+  t.equal((await kube(['uncordon', 'worker-1'])).stdout, 'node/worker-1 uncordoned\n');
+
+  const refused = await kube(['drain', 'skiff-node-0']);
+  t.equal(refused.code, 1);
+  t.match(
+    refused.stderr,
+    /cannot delete Pods that declare no controller \(use --force to override\): default\/hello/,
+  );
+  const drained = await kube(['drain', 'skiff-node-0', '--force', '--timeout', '60s']);
+  t.equal(drained.code, 0, drained.stderr);
+  t.match(
+    drained.stdout,
+    /evicting pod default\/hello\npod\/hello evicted\nnode\/skiff-node-0 drained\n/,
+  );
+  const pods = await kube(['get', 'pods']);
+  t.notMatch(pods.stdout, /hello/);
+});
+
+t.test('both stop on SIGTERM', async (t) => {
+  join.kill('SIGTERM');
+  t.equal((await joinDone).code, 0);
+  up.kill('SIGTERM');
+  const result = await upDone;
+  t.equal(result.code, 0, result.stderr);
+});

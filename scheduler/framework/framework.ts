@@ -7,6 +7,7 @@ import { seededRandom } from './random.js';
 import type { NodeInfo } from '../snapshot/node-info.js';
 import type { FilterPlugin, Profile } from './types.js';
 
+/** How a Framework is made. */
 export interface FrameworkOptions {
   /** The plugins; the default profile when absent. */
   readonly profile?: Profile;

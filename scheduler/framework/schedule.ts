@@ -47,6 +47,7 @@ export interface ScheduleFailure {
   readonly reasons: Readonly<Record<string, readonly string[]>>;
 }
 
+/** Where the pod goes, or why it goes nowhere (`'unschedulable' in result`). */
 export type ScheduleResult = ScheduleSuccess | ScheduleFailure;
 
 /** kube-scheduler's minFeasibleNodesToFind. */
@@ -119,12 +120,7 @@ export function schedule(
     if (++index === total) index = 0;
     let fits = true;
     for (let f = 0; f < filters.length; f++) {
-      const result = (filters[f] as (typeof filters)[number]).filter(
-        info,
-        node,
-        snapshot,
-        filterStates[f],
-      );
+      const result = filters[f].filter(info, node, snapshot, filterStates[f]);
       if (!result.ok) {
         failedNodes.push(node);
         failures.push(result.reasons);

@@ -1,43 +1,44 @@
 // What the scheduler tells users about a pod, as kube-scheduler does: a pod
 // that fits nowhere gets PodScheduled=False/Unschedulable with the FitError
 // message in its status, and a Warning event FailedScheduling; a bound pod
-// gets a Normal event Scheduled. A repeat of the same failure bumps the count
-// of the event already written instead of adding one (client-go's aggregation),
-// and the condition is written only when it changes.
+// gets a Normal event Scheduled. The event recorder counts a repeat of the
+// same failure on the event already written (client-go's aggregation); the
+// condition is written only when it changes.
 
 import type { ClusterApi, ResourceClient } from '../../controlplane/api/cluster-api.js';
 import { ApiError } from '../../controlplane/api/errors.js';
-import type { Event, Pod, PodCondition } from '../../controlplane/api/generated/index.js';
+import type { Pod, PodCondition } from '../../controlplane/api/generated/index.js';
+import { rfc3339 } from '../../controlplane/api/json-values.js';
 import { resourceTypeFor, type ResourceType } from '../../controlplane/api/resources.js';
+import {
+  createEventRecorder,
+  type EventRecorder,
+  type InvolvedObject,
+} from '../../sdk/client/event-recorder.js';
 import { podKey } from '../snapshot/pod-info.js';
 
 const POD_TYPE = resourceTypeFor('v1', 'Pod') as ResourceType;
-const EVENT_TYPE = resourceTypeFor('v1', 'Event') as ResourceType;
 
 /** Kubernetes' PodScheduled condition reason for a pod that fits nowhere. */
 export const REASON_UNSCHEDULABLE_CONDITION = 'Unschedulable';
 
-/** RFC 3339 to the second, as metav1.Time. */
-function rfc3339(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z');
-}
-
-interface LastEvent {
-  readonly name: string;
-  readonly namespace: string;
-  readonly message: string;
-  count: number;
+/** The pod as events name it: without resourceVersion, so that repeats about it aggregate. */
+function reference(pod: Pod): InvolvedObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    name: pod.metadata.name ?? '',
+    namespace: pod.metadata.namespace || 'default',
+    ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}),
+  };
 }
 
 /** Writes the scheduler's conditions and events about pods. */
 export class PodReports {
   private readonly pods: ResourceClient<Pod>;
-  private readonly events: ResourceClient<Event>;
-  /** The FailedScheduling event last written per pod key. */
-  private readonly lastFailure = new Map<string, LastEvent>();
-  /** Writes per pod, in order (a repeat must find the event its predecessor created). */
+  private readonly recorder: EventRecorder;
+  /** Writes per pod, in order (the condition, then the event). */
   private readonly chains = new Map<string, Promise<void>>();
-  private sequence = 0n;
 
   constructor(
     api: ClusterApi,
@@ -46,34 +47,31 @@ export class PodReports {
     private readonly onError: (error: unknown) => void,
   ) {
     this.pods = api.resource<Pod>(POD_TYPE);
-    this.events = api.resource<Event>(EVENT_TYPE);
+    this.recorder = createEventRecorder(api, { now });
   }
 
   /** Records that `pod` fits nowhere; resolves when written (failures go to onError). */
   unschedulable(pod: Pod, message: string): Promise<void> {
     return this.chain(podKey(pod), async () => {
       await this.setCondition(pod, message);
-      await this.failureEvent(pod, message);
+      await this.recorder.recordEvent(reference(pod), 'Warning', 'FailedScheduling', message, {
+        component: this.component,
+      });
     });
   }
 
   /** Records that `pod` was bound to `nodeName`. */
   scheduled(pod: Pod, nodeName: string): Promise<void> {
     const key = podKey(pod);
-    this.lastFailure.delete(key);
     return this.chain(key, async () => {
-      await this.createEvent(
-        pod,
+      await this.recorder.recordEvent(
+        reference(pod),
         'Normal',
         'Scheduled',
         `Successfully assigned ${key} to ${nodeName}`,
+        { component: this.component },
       );
     });
-  }
-
-  /** Forgets what was written about a deleted pod. */
-  forget(key: string): void {
-    this.lastFailure.delete(key);
   }
 
   /** Resolves when every write started so far has ended. */
@@ -118,79 +116,7 @@ export class PodReports {
       pod.metadata.name ?? '',
       { status: { conditions: [condition] } },
       'strategic',
-      {
-        namespace: pod.metadata.namespace,
-        subresource: 'status',
-      },
-    );
-  }
-
-  private async failureEvent(pod: Pod, message: string): Promise<void> {
-    const key = podKey(pod);
-    const last = this.lastFailure.get(key);
-    if (last && last.message === message) {
-      try {
-        await this.events.patch(
-          last.name,
-          { count: last.count + 1, lastTimestamp: rfc3339(this.now()) },
-          'merge',
-          { namespace: last.namespace },
-        );
-        last.count++;
-        return;
-      } catch (error) {
-        // The event expired or was deleted: start a new one, as client-go does.
-        if (!(error instanceof ApiError && error.code === 404)) throw error;
-      }
-    }
-    const event = await this.createEvent(pod, 'Warning', 'FailedScheduling', message);
-    this.lastFailure.set(key, {
-      name: event.metadata.name ?? '',
-      namespace: event.metadata.namespace ?? '',
-      message,
-      count: 1,
-    });
-  }
-
-  private createEvent(
-    pod: Pod,
-    type: 'Normal' | 'Warning',
-    reason: string,
-    message: string,
-  ): Promise<Event> {
-    const namespace = pod.metadata.namespace || 'default';
-    const name = pod.metadata.name ?? '';
-    const timestamp = rfc3339(this.now());
-    // Kubernetes names events `<object>.<unix nanoseconds in hex>`; the sequence keeps same-millisecond names apart.
-    this.sequence = (this.sequence + 1n) % 1_000_000n;
-    const suffix = (BigInt(this.now().getTime()) * 1_000_000n + this.sequence).toString(16);
-    return this.events.create(
-      {
-        apiVersion: 'v1',
-        kind: 'Event',
-        metadata: { name: `${name}.${suffix}`, namespace },
-        involvedObject: {
-          apiVersion: 'v1',
-          kind: 'Pod',
-          name,
-          namespace,
-          ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}),
-          ...(pod.metadata.resourceVersion
-            ? { resourceVersion: pod.metadata.resourceVersion }
-            : {}),
-        },
-        reason,
-        message,
-        source: { component: this.component },
-        firstTimestamp: timestamp,
-        lastTimestamp: timestamp,
-        count: 1,
-        type,
-        action: 'Scheduling',
-        reportingComponent: this.component,
-        reportingInstance: '',
-      },
-      { namespace },
+      { namespace: pod.metadata.namespace, subresource: 'status' },
     );
   }
 }

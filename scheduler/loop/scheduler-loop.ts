@@ -23,6 +23,7 @@ import { SchedulingQueue, type QueuedPod } from './scheduling-queue.js';
 const POD_TYPE = resourceTypeFor('v1', 'Pod') as ResourceType;
 const NODE_TYPE = resourceTypeFor('v1', 'Node') as ResourceType;
 
+/** What startScheduler schedules, with what, and how it recovers. */
 export interface SchedulerOptions {
   readonly api: ClusterApi;
   /** The spec.schedulerName of the pods to schedule (pods without one ask for `default-scheduler`); the profile's by default. */
@@ -92,7 +93,6 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   function onPodDeleted(pod: Pod): void {
     const key = podKey(pod);
     queue.delete(key);
-    reports.forget(key);
     if (snapshot.removePod(key)) queue.moveAll();
   }
 
@@ -128,8 +128,12 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       snapshot.forgetPod(key);
       // What the pod held on the node is free again.
       queue.moveAll();
-      // Gone, or bound or deleted by someone else: the informer brings the truth.
-      if (error instanceof ApiError && (error.code === 404 || error.code === 409)) queue.done(key);
+      const code = error instanceof ApiError ? error.code : 0;
+      // 409: bound elsewhere or being deleted; 404 for a pod the informer no longer has: deleted.
+      // Either way the informer brings (or brought) the truth.
+      const gone =
+        code === 404 && !podInformer.get(pod.metadata.name ?? '', pod.metadata.namespace);
+      if (code === 409 || gone) queue.done(key);
       else {
         onError(error);
         queue.backoff(key);

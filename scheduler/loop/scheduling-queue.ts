@@ -30,6 +30,7 @@ interface Entry extends QueuedPod {
   moveCountAtPop: number;
 }
 
+/** The queue's timings, with kube-scheduler's defaults. */
 export interface SchedulingQueueOptions {
   /** Backoff after the first failed attempt; doubles per attempt (kube-scheduler: 1 s). */
   readonly initialBackoffMs?: number;
@@ -52,6 +53,8 @@ function before(a: Entry, b: Entry): boolean {
 export class SchedulingQueue {
   private readonly entries = new Map<string, Entry>();
   private readonly heap: Entry[] = [];
+  /** The entries parked as unschedulable (moveAll visits only these). */
+  private readonly parked = new Set<Entry>();
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly unschedulableRetryMs: number;
@@ -121,6 +124,7 @@ export class SchedulingQueue {
     if (!entry) return;
     this.entries.delete(key);
     this.clearTimer(entry);
+    this.parked.delete(entry);
     if (entry.place === 'active') this.heapRemove(entry);
   }
 
@@ -141,6 +145,7 @@ export class SchedulingQueue {
       return;
     }
     entry.place = 'unschedulable';
+    this.parked.add(entry);
     entry.timer = setTimeout(() => this.retry(entry), this.unschedulableRetryMs);
     entry.timer.unref?.();
   }
@@ -192,6 +197,7 @@ export class SchedulingQueue {
   /** Back to active, or to backoff while the pod's backoff since its last attempt lasts. */
   private retry(entry: Entry): void {
     this.clearTimer(entry);
+    this.parked.delete(entry);
     if (this.closed || this.entries.get(entry.key) !== entry) return;
     const delay = Math.min(
       this.initialBackoffMs * 2 ** Math.max(0, entry.attempts - 1),

@@ -3,7 +3,7 @@
 // (as DaemonSet pods do).
 
 import type { FilterPlugin } from '../framework/types.js';
-import { FITS, unfit } from '../framework/types.js';
+import { FITS, SKIP, unfit } from '../framework/types.js';
 import { TAINT_UNSCHEDULABLE } from '../snapshot/node-info.js';
 import { toleratesAny } from './tolerations.js';
 
@@ -17,6 +17,7 @@ const UNSCHEDULABLE_TAINT = { key: TAINT_UNSCHEDULABLE, effect: 'NoSchedule' } a
 /** The NodeUnschedulable filter. */
 export const nodeUnschedulable: FilterPlugin = {
   name: 'NodeUnschedulable',
+  prepare: (_pod, snapshot) => (snapshot.cordonedNodes === 0 ? SKIP : undefined),
   filter(pod, node) {
     if (!node.unschedulable || toleratesAny(pod.tolerations, UNSCHEDULABLE_TAINT)) return FITS;
     return CORDONED;

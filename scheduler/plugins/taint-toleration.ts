@@ -7,6 +7,7 @@ import type { Taint, Toleration } from '../../controlplane/api/generated/index.j
 import {
   defaultNormalizeScore,
   FITS,
+  SKIP,
   unfit,
   type FilterResult,
   type FilterPlugin,
@@ -58,7 +59,9 @@ function untoleratedPreferNoSchedule(node: NodeInfo, tolerations: readonly Toler
 export const taintTolerationScore: ScorePlugin<readonly Toleration[]> = {
   name: NAME,
   weight: 3,
-  prepare(pod) {
+  prepare(pod, snapshot) {
+    // No node prefers to keep pods away: every node scores the same.
+    if (snapshot.nodesPreferringNoSchedule === 0) return SKIP;
     // Only tolerations that could tolerate a PreferNoSchedule taint matter here.
     return pod.tolerations.filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
   },

@@ -69,16 +69,15 @@ const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
  * together in memory: a scheduling cycle reads them for hundreds of nodes.
  */
 export class NodeInfo {
-  /** The Node object; undefined while only pods bound to this name are known (it is not schedulable then). */
-  node: Node | undefined = undefined;
-  readonly name: string;
+  // The fields every cycle reads come first, so that they share cache lines.
+  unschedulable = false;
+  /** The NoSchedule and NoExecute ones among `taints`, which filter (usually none: a shared empty array). */
+  filteringTaints: readonly Taint[] = NO_TAINTS;
   /** How many pods count on the node (`pods.size`, kept as a number for the hot path). */
   podCount = 0;
   /** `status.allocatable.pods`: 0 when absent, as in Kubernetes (no pod fits). */
   allowedPodNumber = 0;
-  unschedulable = false;
-  // Copies of the cpu and memory figures every cycle reads, kept among the
-  // node's first fields (one cache line) rather than in the amount objects below.
+  // Copies of the cpu and memory figures every cycle reads, rather than in the amount objects below.
   /** allocatable − requested (NodeResourcesFit). */
   freeMilliCpu = 0;
   freeMemory = 0;
@@ -86,20 +85,25 @@ export class NodeInfo {
   /** allocatable (scores). */
   allocatableMilliCpu = 0;
   allocatableMemory = 0;
-  /** requested (BalancedAllocation). */
-  requestedMilliCpu = 0;
-  requestedMemory = 0;
   /** nonZeroRequested (LeastAllocated). */
   nonZeroMilliCpu = 0;
   nonZeroMemory = 0;
-  /** spec.taints plus the taints of its conditions (effectiveTaints). */
-  taints: readonly Taint[] = NO_TAINTS;
-  /** The NoSchedule and NoExecute ones among `taints`, which filter (usually none: a shared empty array). */
-  filteringTaints: readonly Taint[] = NO_TAINTS;
+  /** requested (BalancedAllocation). */
+  requestedMilliCpu = 0;
+  requestedMemory = 0;
+  /** Position among the nodes being scored, during a ScorePlugin.scoreAll call; -1 otherwise. */
+  scoreIndex = -1;
   /** The PreferNoSchedule ones among `taints`, which lower the score. */
   preferNoScheduleTaints: readonly Taint[] = NO_TAINTS;
   /** Labels of the node ({} when none). */
   labels: Readonly<Record<string, string>> = NO_LABELS;
+  /** Runtimes the node's labels advertise. */
+  runtimes: ReadonlySet<RuntimeName> = new Set();
+  /** The Node object; undefined while only pods bound to this name are known (it is not schedulable then). */
+  node: Node | undefined = undefined;
+  readonly name: string;
+  /** spec.taints plus the taints of its conditions (effectiveTaints). */
+  taints: readonly Taint[] = NO_TAINTS;
   /** What the node offers (status.allocatable). */
   readonly allocatable: ResourceAmounts = emptyAmounts();
   /** Sum of the exact requests of the node's pods. */
@@ -108,14 +112,10 @@ export class NodeInfo {
   readonly nonZeroRequested: ResourceAmounts = emptyAmounts();
   /** Images on the node by each of their names, with their size in bytes. */
   images: ReadonlyMap<string, number> = new Map();
-  /** Runtimes the node's labels advertise. */
-  runtimes: ReadonlySet<RuntimeName> = new Set();
   /** The node's (non-terminated) pods by key, assumed ones included. */
   readonly pods = new Map<string, PodInfo>();
   /** Position in the snapshot's node list, -1 when not listed. */
   index = -1;
-  /** Position among the nodes being scored, during a ScorePlugin.scoreAll call; -1 otherwise. */
-  scoreIndex = -1;
 
   constructor(name: string) {
     this.name = name;

@@ -10,6 +10,7 @@ import { podInfo, podKey, type PodInfo } from './pod-info.js';
 /** Which runtime an image needs, when known (a Wasm artifact: `wasm`; a Linux image: `docker`). */
 export type ImageRuntimeLookup = (image: string) => RuntimeName | undefined;
 
+/** How a Snapshot is made. */
 export interface SnapshotOptions {
   /** Tells RuntimeFit what a pod's images need when its runtimeClassName does not say. */
   readonly imageRuntime?: ImageRuntimeLookup;
@@ -33,6 +34,8 @@ export class Snapshot {
   private readonly imageNodes = new Map<string, Map<NodeInfo, number>>();
   /** Per controller uid: how many of its pods each node has. */
   private readonly ownerNodes = new Map<string, Map<NodeInfo, number>>();
+  private cordoned = 0;
+  private preferring = 0;
 
   constructor(options: SnapshotOptions = {}) {
     this.imageRuntime = options.imageRuntime;
@@ -64,6 +67,16 @@ export class Snapshot {
     return this.ownerNodes.get(ownerUid);
   }
 
+  /** How many nodes are cordoned (NodeUnschedulable has nothing to do when none is). */
+  get cordonedNodes(): number {
+    return this.cordoned;
+  }
+
+  /** How many nodes have PreferNoSchedule taints (TaintToleration's score is flat when none has). */
+  get nodesPreferringNoSchedule(): number {
+    return this.preferring;
+  }
+
   /** Whether any node reports any image (ImageLocality skips its work otherwise). */
   get hasImages(): boolean {
     return this.imageNodes.size > 0;
@@ -77,9 +90,9 @@ export class Snapshot {
       info = new NodeInfo(name);
       this.byName.set(name, info);
     }
-    this.countImages(info, -1);
+    this.countNode(info, -1);
     info.setNode(node);
-    this.countImages(info, 1);
+    this.countNode(info, 1);
     if (info.index < 0) {
       info.index = this.list.length;
       this.list.push(info);
@@ -90,7 +103,7 @@ export class Snapshot {
   removeNode(name: string): void {
     const info = this.byName.get(name);
     if (!info?.node) return;
-    this.countImages(info, -1);
+    this.countNode(info, -1);
     info.node = undefined;
     info.images = new Map();
     this.unlist(info);
@@ -186,6 +199,14 @@ export class Snapshot {
     }
     info.index = -1;
     if (this.nextStartNodeIndex >= this.list.length) this.nextStartNodeIndex = 0;
+  }
+
+  /** Adds (or takes back) what the snapshot counts of a node with its Node object. */
+  private countNode(info: NodeInfo, sign: 1 | -1): void {
+    if (!info.node) return;
+    if (info.unschedulable) this.cordoned += sign;
+    if (info.preferNoScheduleTaints.length > 0) this.preferring += sign;
+    this.countImages(info, sign);
   }
 
   private countImages(info: NodeInfo, sign: 1 | -1): void {

@@ -23,12 +23,19 @@ function withBindHook(api: ApiServices, hook: BindHook): ClusterApi {
     resource<T extends KubeObject>(type: ResourceType): ResourceClient<T> {
       const client = api.resource<T>(type);
       if (type.plural !== 'pods') return client;
-      return { ...client, bind: (name, nodeName, options) => hook((n, node) => client.bind(n, node, options), name, nodeName) };
+      return {
+        ...client,
+        bind: (name, nodeName, options) =>
+          hook((n, node) => client.bind(n, node, options), name, nodeName),
+      };
     },
   };
 }
 
-async function openCluster(t: Test, hook?: BindHook): Promise<{ api: ApiServices; errors: unknown[] }> {
+async function openCluster(
+  t: Test,
+  hook?: BindHook,
+): Promise<{ api: ApiServices; errors: unknown[] }> {
   const store = new MemoryStore();
   const api = createApiServices({ store });
   await api.ready();
@@ -51,14 +58,24 @@ async function addNode(api: ApiServices, name: string, cpu: string): Promise<Nod
   const created = await api.nodes.create({
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name, labels: { 'kubernetes.io/hostname': name, 'runtime.skiff.dev/wasm': 'true' } },
+    metadata: {
+      name,
+      labels: { 'kubernetes.io/hostname': name, 'runtime.skiff.dev/wasm': 'true' },
+    },
   });
   return api.nodes.updateStatus({
     ...created,
     status: {
       capacity: { cpu, memory: '4Gi', pods: '110' },
       allocatable: { cpu, memory: '4Gi', pods: '110' },
-      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'KubeletReady',
+          message: 'kubelet is posting ready status',
+        },
+      ],
     },
   });
 }
@@ -69,13 +86,23 @@ function pod(name: string, cpu: string, extra: Partial<NonNullable<Pod['spec']>>
     kind: 'Pod',
     metadata: { name, namespace: 'default' },
     spec: {
-      containers: [{ name: 'app', image: 'registry.local/app:v1', resources: { requests: { cpu, memory: '64Mi' } } }],
+      containers: [
+        {
+          name: 'app',
+          image: 'registry.local/app:v1',
+          resources: { requests: { cpu, memory: '64Mi' } },
+        },
+      ],
       ...extra,
     },
   };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -98,7 +125,9 @@ function scheduledCondition(p: Pod) {
 
 async function failedSchedulingEvents(api: ApiServices, name: string): Promise<Event[]> {
   const events = await api.events.list({ namespace: 'default' });
-  return events.items.filter((e) => e.involvedObject.name === name && e.reason === 'FailedScheduling');
+  return events.items.filter(
+    (e) => e.involvedObject.name === name && e.reason === 'FailedScheduling',
+  );
 }
 
 t.test('pods are bound, spread by their requests, and wait when nothing fits', async (t) => {
@@ -121,7 +150,10 @@ t.test('pods are bound, spread by their requests, and wait when nothing fits', a
   const scheduledEvents = (await api.events.list({ namespace: 'default' })).items.filter(
     (e) => e.reason === 'Scheduled' && e.involvedObject.name === 'web-0',
   );
-  t.equal(scheduledEvents[0]?.message, `Successfully assigned default/web-0 to ${bound.spec?.nodeName}`);
+  t.equal(
+    scheduledEvents[0]?.message,
+    `Successfully assigned default/web-0 to ${bound.spec?.nodeName}`,
+  );
 
   // Too big for any node.
   await api.pods.create(pod('big', '3'));
@@ -133,7 +165,12 @@ t.test('pods are bound, spread by their requests, and wait when nothing fits', a
   t.notOk(pending.spec?.nodeName, 'not bound');
   t.equal(pending.status?.phase, 'Pending', 'the rest of the status is kept');
   t.equal(pending.status?.qosClass, 'Burstable');
-  t.match(scheduledCondition(pending), { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message });
+  t.match(scheduledCondition(pending), {
+    type: 'PodScheduled',
+    status: 'False',
+    reason: 'Unschedulable',
+    message,
+  });
   const events = await until('a FailedScheduling event', async () => {
     const found = await failedSchedulingEvents(api, 'big');
     return found.length > 0 ? found : undefined;
@@ -222,40 +259,48 @@ t.test('a burst of pods is bound without overcommitting any node', async (t) => 
     return bound.length === 20 && reported.length === 5 ? list : undefined;
   });
   const perNode = new Map<string, number>();
-  for (const p of pods) if (p.spec?.nodeName) perNode.set(p.spec.nodeName, (perNode.get(p.spec.nodeName) ?? 0) + 1);
+  for (const p of pods)
+    if (p.spec?.nodeName) perNode.set(p.spec.nodeName, (perNode.get(p.spec.nodeName) ?? 0) + 1);
   t.same([...perNode.values()], [4, 4, 4, 4, 4], 'four pods on each node, never five');
   t.same(errors, [], 'no errors');
 });
 
-t.test('a failed binding forgets its assumption and is retried; a lost race is accepted', async (t) => {
-  let failures = 0;
-  const { api, errors } = await openCluster(t, async (bind, name, nodeName) => {
-    if (name === 'flaky' && failures++ < 2) throw internalError('etcdserver: request timed out');
-    // Another scheduler wins the race for 'raced': this binding then gets 409.
-    if (name === 'raced') await bind(name, 'node-2');
-    return bind(name, nodeName);
-  });
-  await addNode(api, 'node-1', '2');
-  await addNode(api, 'node-2', '2');
-  const onNode1 = { nodeSelector: { 'kubernetes.io/hostname': 'node-1' } };
+t.test(
+  'a failed binding forgets its assumption and is retried; a lost race is accepted',
+  async (t) => {
+    let failures = 0;
+    const { api, errors } = await openCluster(t, async (bind, name, nodeName) => {
+      if (name === 'flaky' && failures++ < 2) throw internalError('etcdserver: request timed out');
+      // Another scheduler wins the race for 'raced': this binding then gets 409.
+      if (name === 'raced') await bind(name, 'node-2');
+      return bind(name, nodeName);
+    });
+    await addNode(api, 'node-1', '2');
+    await addNode(api, 'node-2', '2');
+    const onNode1 = { nodeSelector: { 'kubernetes.io/hostname': 'node-1' } };
 
-  await api.pods.create(pod('flaky', '1', onNode1));
-  t.equal(await boundNode(api, 'flaky'), 'node-1');
-  t.equal(failures, 3, 'bound at the third attempt');
-  t.equal(errors.length, 2, 'each failure is reported');
-  t.ok(errors.every((e) => e instanceof ApiError && e.code === 500));
+    await api.pods.create(pod('flaky', '1', onNode1));
+    t.equal(await boundNode(api, 'flaky'), 'node-1');
+    t.equal(failures, 3, 'bound at the third attempt');
+    t.equal(errors.length, 2, 'each failure is reported');
+    t.ok(errors.every((e) => e instanceof ApiError && e.code === 500));
 
-  await api.pods.create(pod('raced', '1', onNode1));
-  t.equal(await boundNode(api, 'raced'), 'node-2', 'the winner of the race keeps the pod');
-  await api.pods.create(pod('last', '1', onNode1));
-  t.equal(await boundNode(api, 'last'), 'node-1', "the lost binding's assumption on node-1 was dropped");
-  await api.pods.create(pod('overflow', '1', onNode1));
-  const message =
-    "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) didn't match Pod's node affinity/selector.";
-  await until('overflow to be unschedulable', async () => {
-    const got = await api.pods.get('overflow', { namespace: 'default' });
-    return scheduledCondition(got)?.message === message ? got : undefined;
-  });
-  t.pass('node-1 holds exactly flaky and last');
-  t.equal(errors.length, 2, 'a lost race is no error');
-});
+    await api.pods.create(pod('raced', '1', onNode1));
+    t.equal(await boundNode(api, 'raced'), 'node-2', 'the winner of the race keeps the pod');
+    await api.pods.create(pod('last', '1', onNode1));
+    t.equal(
+      await boundNode(api, 'last'),
+      'node-1',
+      "the lost binding's assumption on node-1 was dropped",
+    );
+    await api.pods.create(pod('overflow', '1', onNode1));
+    const message =
+      "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) didn't match Pod's node affinity/selector.";
+    await until('overflow to be unschedulable', async () => {
+      const got = await api.pods.get('overflow', { namespace: 'default' });
+      return scheduledCondition(got)?.message === message ? got : undefined;
+    });
+    t.pass('node-1 holds exactly flaky and last');
+    t.equal(errors.length, 2, 'a lost race is no error');
+  },
+);

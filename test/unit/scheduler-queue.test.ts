@@ -10,7 +10,10 @@ function pod(name: string, priority?: number): Pod {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: 'default' },
-    spec: { containers: [{ name: 'app', image: 'app' }], ...(priority !== undefined ? { priority } : {}) },
+    spec: {
+      containers: [{ name: 'app', image: 'app' }],
+      ...(priority !== undefined ? { priority } : {}),
+    },
   };
 }
 
@@ -92,7 +95,11 @@ t.test('unschedulable pods wait for a change, or for the periodic retry', async 
 
   queue.moveAll(); // while 'a' is in flight
   queue.unschedulable('a');
-  t.equal(await popWithin(queue, 50), 'a', 'a change during the attempt retries it instead of parking it');
+  t.equal(
+    await popWithin(queue, 50),
+    'a',
+    'a change during the attempt retries it instead of parking it',
+  );
   queue.close();
 });
 

@@ -19,7 +19,13 @@ import {
 
 function node(
   name: string,
-  shape: { cpu?: string; memory?: string; taints?: Taint[]; ready?: 'True' | 'False'; labels?: Record<string, string> } = {},
+  shape: {
+    cpu?: string;
+    memory?: string;
+    taints?: Taint[];
+    ready?: 'True' | 'False';
+    labels?: Record<string, string>;
+  } = {},
 ): Node {
   return {
     apiVersion: 'v1',
@@ -33,9 +39,23 @@ function node(
   };
 }
 
-function pod(name: string, requests: Record<string, string> = {}, spec: Partial<Pod['spec']> = {}, meta: Partial<Pod['metadata']> = {}): Pod {
-  const container: Container = { name: 'app', image: 'registry.local/app:v1', resources: { requests } };
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', ...meta }, spec: { containers: [container], ...spec } };
+function pod(
+  name: string,
+  requests: Record<string, string> = {},
+  spec: Partial<Pod['spec']> = {},
+  meta: Partial<Pod['metadata']> = {},
+): Pod {
+  const container: Container = {
+    name: 'app',
+    image: 'registry.local/app:v1',
+    resources: { requests },
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default', ...meta },
+    spec: { containers: [container], ...spec },
+  };
 }
 
 function placed(result: ScheduleResult): string {
@@ -49,7 +69,11 @@ function failure(result: ScheduleResult): ScheduleFailure {
 }
 
 /** Schedules `p` and assumes it where it went, as the loop does. */
-function scheduleAndAssume(p: Pod, snapshot: Snapshot, framework = createFramework({ seed: 1 })): string {
+function scheduleAndAssume(
+  p: Pod,
+  snapshot: Snapshot,
+  framework = createFramework({ seed: 1 }),
+): string {
   const info = podInfo(p);
   const nodeName = placed(schedule(info, snapshot, framework));
   snapshot.assumePod(info, nodeName);
@@ -60,7 +84,10 @@ t.test("the unschedulable message is kube-scheduler's", async (t) => {
   const snapshot = createSnapshot([
     node('small-1', { memory: '1Gi' }),
     node('small-2', { memory: '1Gi' }),
-    node('control-plane', { memory: '64Gi', taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] }),
+    node('control-plane', {
+      memory: '64Gi',
+      taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }],
+    }),
   ]);
   const result = failure(schedule(pod('big', { memory: '2Gi' }), snapshot));
   t.equal(
@@ -100,55 +127,107 @@ t.test("the unschedulable message is kube-scheduler's", async (t) => {
 });
 
 t.test('pods go where they fit', async (t) => {
-  const snapshot = createSnapshot(
-    [node('tainted', { taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] }), node('plain'), node('labelled', { labels: { disk: 'ssd' } })],
-  );
+  const snapshot = createSnapshot([
+    node('tainted', { taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] }),
+    node('plain'),
+    node('labelled', { labels: { disk: 'ssd' } }),
+  ]);
   t.equal(placed(schedule(pod('p', {}, { nodeSelector: { disk: 'ssd' } }), snapshot)), 'labelled');
-  const tolerant = pod('db', {}, {
-    tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoSchedule' }],
-    nodeSelector: { 'kubernetes.io/hostname': 'tainted' },
-  });
+  const tolerant = pod(
+    'db',
+    {},
+    {
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoSchedule' }],
+      nodeSelector: { 'kubernetes.io/hostname': 'tainted' },
+    },
+  );
   t.equal(placed(schedule(tolerant, snapshot)), 'tainted', 'a tolerated taint admits the pod');
-  const cordoned = createSnapshot([{ ...node('cordoned'), spec: { unschedulable: true } }, node('open')]);
-  for (let i = 0; i < 5; i++) t.equal(placed(schedule(pod(`p${i}`), cordoned)), 'open', 'a cordoned node is never chosen');
+  const cordoned = createSnapshot([
+    { ...node('cordoned'), spec: { unschedulable: true } },
+    node('open'),
+  ]);
+  for (let i = 0; i < 5; i++)
+    t.equal(placed(schedule(pod(`p${i}`), cordoned)), 'open', 'a cordoned node is never chosen');
 });
 
 t.test('scores: emptier nodes, untainted nodes, spread replicas', async (t) => {
-  const snapshot = createSnapshot([node('big', { cpu: '16', memory: '32Gi' }), node('small', { cpu: '2', memory: '4Gi' })]);
-  t.equal(placed(schedule(pod('p', { cpu: '1', memory: '1Gi' }), snapshot)), 'big', 'least allocated wins');
+  const snapshot = createSnapshot([
+    node('big', { cpu: '16', memory: '32Gi' }),
+    node('small', { cpu: '2', memory: '4Gi' }),
+  ]);
+  t.equal(
+    placed(schedule(pod('p', { cpu: '1', memory: '1Gi' }), snapshot)),
+    'big',
+    'least allocated wins',
+  );
   const result = schedule(pod('p', { cpu: '1', memory: '1Gi' }), snapshot) as ScheduleSuccess;
   t.equal(result.scores.length, 2, 'every feasible node is scored');
   t.ok(
-    (result.scores.find((s) => s.nodeName === 'big')?.score ?? 0) > (result.scores.find((s) => s.nodeName === 'small')?.score ?? 0),
+    (result.scores.find((s) => s.nodeName === 'big')?.score ?? 0) >
+      (result.scores.find((s) => s.nodeName === 'small')?.score ?? 0),
     'the chosen node has the best total',
   );
 
-  const soft = createSnapshot([node('spot', { taints: [{ key: 'spot', effect: 'PreferNoSchedule' }] }), node('regular')]);
-  for (let i = 0; i < 5; i++) t.equal(placed(schedule(pod(`p${i}`), soft)), 'regular', 'PreferNoSchedule repels');
+  const soft = createSnapshot([
+    node('spot', { taints: [{ key: 'spot', effect: 'PreferNoSchedule' }] }),
+    node('regular'),
+  ]);
+  for (let i = 0; i < 5; i++)
+    t.equal(placed(schedule(pod(`p${i}`), soft)), 'regular', 'PreferNoSchedule repels');
 
-  const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'rs-1', controller: true };
+  const owner = {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    name: 'web',
+    uid: 'rs-1',
+    controller: true,
+  };
   const spread = createSnapshot([node('a'), node('b'), node('c')]);
-  const nodes = [0, 1, 2].map((i) => scheduleAndAssume(pod(`web-${i}`, {}, {}, { ownerReferences: [owner] }), spread));
-  t.same([...nodes].sort(), ['a', 'b', 'c'], 'replicas of one controller go to three different nodes');
+  const nodes = [0, 1, 2].map((i) =>
+    scheduleAndAssume(pod(`web-${i}`, {}, {}, { ownerReferences: [owner] }), spread),
+  );
+  t.same(
+    [...nodes].sort(),
+    ['a', 'b', 'c'],
+    'replicas of one controller go to three different nodes',
+  );
 
-  const only = schedule(pod('p'), createSnapshot([node('one'), node('two', { ready: 'False' })])) as ScheduleSuccess;
-  t.same(only, { nodeName: 'one', scores: [], evaluatedNodes: 2, feasibleNodes: 1 }, 'a single feasible node is not scored');
+  const only = schedule(
+    pod('p'),
+    createSnapshot([node('one'), node('two', { ready: 'False' })]),
+  ) as ScheduleSuccess;
+  t.same(
+    only,
+    { nodeName: 'one', scores: [], evaluatedNodes: 2, feasibleNodes: 1 },
+    'a single feasible node is not scored',
+  );
 });
 
 t.test('assumed pods fill nodes: a burst does not overcommit', async (t) => {
-  const snapshot = createSnapshot([node('a', { cpu: '2' }), node('b', { cpu: '2' }), node('c', { cpu: '2' })]);
+  const snapshot = createSnapshot([
+    node('a', { cpu: '2' }),
+    node('b', { cpu: '2' }),
+    node('c', { cpu: '2' }),
+  ]);
   const placements = new Map<string, number>();
   for (let i = 0; i < 6; i++) {
     const name = scheduleAndAssume(pod(`p${i}`, { cpu: '1' }), snapshot);
     placements.set(name, (placements.get(name) ?? 0) + 1);
   }
-  t.same(Object.fromEntries([...placements].sort()), { a: 2, b: 2, c: 2 }, 'two 1-cpu pods on each 2-cpu node');
+  t.same(
+    Object.fromEntries([...placements].sort()),
+    { a: 2, b: 2, c: 2 },
+    'two 1-cpu pods on each 2-cpu node',
+  );
   t.equal(
     failure(schedule(pod('one-more', { cpu: '1' }), snapshot)).message,
     '0/3 nodes are available: 3 Insufficient cpu.',
   );
   snapshot.forgetPod('default/p0');
-  t.ok(placed(schedule(pod('one-more', { cpu: '1' }), snapshot)), 'a forgotten assumption frees its room');
+  t.ok(
+    placed(schedule(pod('one-more', { cpu: '1' }), snapshot)),
+    'a forgotten assumption frees its room',
+  );
 });
 
 t.test('ties are broken at random, the same way for the same seed', async (t) => {
@@ -156,7 +235,9 @@ t.test('ties are broken at random, the same way for the same seed', async (t) =>
   const picks = (seed: number) => {
     const snapshot = createSnapshot(nodes);
     const framework = createFramework({ seed });
-    return Array.from({ length: 30 }, (_, i) => placed(schedule(pod(`p${i}`), snapshot, framework)));
+    return Array.from({ length: 30 }, (_, i) =>
+      placed(schedule(pod(`p${i}`), snapshot, framework)),
+    );
   };
   const first = picks(42);
   t.same(picks(42), first, 'the same seed, the same choices');
@@ -184,7 +265,9 @@ t.test('large clusters: only enough nodes are examined, round-robin', async (t) 
   const all = createFramework({ profile: defaultProfile({ percentageOfNodesToScore: 100 }) });
   t.equal((schedule(pod('d'), snapshot, all) as ScheduleSuccess).evaluatedNodes, 1000);
 
-  const mostlyFull = createSnapshot(Array.from({ length: 1000 }, (_, i) => node(`n${i}`, { cpu: i % 10 === 0 ? '4' : '1' })));
+  const mostlyFull = createSnapshot(
+    Array.from({ length: 1000 }, (_, i) => node(`n${i}`, { cpu: i % 10 === 0 ? '4' : '1' })),
+  );
   const sparse = schedule(pod('p', { cpu: '2' }), mostlyFull, framework) as ScheduleSuccess;
   t.equal(sparse.feasibleNodes, 100, 'with few feasible nodes every node is examined');
   t.equal(sparse.evaluatedNodes, 1000);

@@ -23,7 +23,10 @@ function pod(name: string, cpu: string, nodeName?: string, phase?: 'Running' | '
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: 'default' },
-    spec: { containers: [{ name: 'app', image: 'app', resources: { requests: { cpu } } }], ...(nodeName ? { nodeName } : {}) },
+    spec: {
+      containers: [{ name: 'app', image: 'app', resources: { requests: { cpu } } }],
+      ...(nodeName ? { nodeName } : {}),
+    },
     ...(phase ? { status: { phase } } : {}),
   };
 }
@@ -94,7 +97,33 @@ t.test('image spread is counted over nodes', async (t) => {
   snapshot.setNode(node('b', '4', ['app:v1']));
   t.same([snapshot.imageNodeCount('app:v1'), snapshot.imageNodeCount('db:v1')], [2, 1]);
   snapshot.setNode(node('b', '4', ['db:v1']));
-  t.same([snapshot.imageNodeCount('app:v1'), snapshot.imageNodeCount('db:v1')], [1, 2], 'a node update recounts');
+  t.same(
+    [snapshot.imageNodeCount('app:v1'), snapshot.imageNodeCount('db:v1')],
+    [1, 2],
+    'a node update recounts',
+  );
   snapshot.removeNode('a');
   t.same([snapshot.imageNodeCount('app:v1'), snapshot.imageNodeCount('db:v1')], [0, 1]);
+});
+
+t.test('cordoned and PreferNoSchedule nodes are counted, so plugins can skip', async (t) => {
+  const snapshot = new Snapshot();
+  const cordoned = { ...node('a'), spec: { unschedulable: true } };
+  const spot = {
+    ...node('b'),
+    spec: { taints: [{ key: 'spot', effect: 'PreferNoSchedule' as const }] },
+  };
+  snapshot.setNode(cordoned);
+  snapshot.setNode(spot);
+  t.same([snapshot.cordonedNodes, snapshot.nodesPreferringNoSchedule], [1, 1]);
+  snapshot.setNode(cordoned);
+  t.same(
+    [snapshot.cordonedNodes, snapshot.nodesPreferringNoSchedule],
+    [1, 1],
+    'an update does not count twice',
+  );
+  snapshot.setNode(node('a'));
+  t.equal(snapshot.cordonedNodes, 0, 'uncordoned');
+  snapshot.removeNode('b');
+  t.equal(snapshot.nodesPreferringNoSchedule, 0, 'removed');
 });

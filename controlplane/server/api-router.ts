@@ -8,6 +8,7 @@ import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discover
 import { discoveryContentType, negotiateDiscovery, negotiateResponse } from './media-types.js';
 import type { ApiPath, ResourceRequest } from './request-path.js';
 import { parseApiPath, servesSubresource } from './request-path.js';
+import type { PodExecProxy } from './pod-exec-proxy.js';
 import type { PodLogProxy } from './pod-log-proxy.js';
 import type { HandlerSettings, ResourceCall } from './resource-handlers.js';
 import { collection, object } from './resource-handlers.js';
@@ -73,7 +74,7 @@ async function serveResource(
   target: ResourceRequest,
   request: Request,
   response: Response,
-  podLogs: PodLogProxy | undefined,
+  nodeProxies: NodeProxies | undefined,
 ): Promise<void> {
   const info = requestInfoOf(target);
   response.locals.requestInfo = info;
@@ -97,14 +98,20 @@ async function serveResource(
   if (target.type.namespaced && namespace === undefined) throw pathNotFound();
   if (which === undefined) return object(call, name);
   if (!servesSubresource(target.type, which)) throw pathNotFound();
-  if (podLogs && which === 'log' && target.type.group === '' && target.type.plural === 'pods') {
-    return podLogs.serve(call, name);
-  }
+  const isPods = target.type.group === '' && target.type.plural === 'pods';
+  if (nodeProxies && isPods && which === 'log') return nodeProxies.logs.serve(call, name);
+  if (nodeProxies && isPods && which === 'exec') return nodeProxies.exec.serve(call, name);
   return subresource(call, name, which);
 }
 
-/** The router of `/api` and `/apis` (mounted at the root of the app); `podLogs` serves pods/log. */
-export function apiRouter(settings: HandlerSettings, podLogs?: PodLogProxy): Router {
+/** What reaches node agents: pods/log and pods/exec. */
+export interface NodeProxies {
+  readonly logs: PodLogProxy;
+  readonly exec: PodExecProxy;
+}
+
+/** The router of `/api` and `/apis` (mounted at the root of the app); `nodeProxies` serve pods/log and pods/exec. */
+export function apiRouter(settings: HandlerSettings, nodeProxies?: NodeProxies): Router {
   const router = Router();
   router.use((request: Request, response: Response, next: NextFunction) => {
     const pathname = new URL(request.originalUrl, 'http://localhost').pathname;
@@ -112,7 +119,7 @@ export function apiRouter(settings: HandlerSettings, podLogs?: PodLogProxy): Rou
     const path = parseApiPath(pathname);
     const served =
       path.kind === 'resource'
-        ? serveResource(settings, path.request, request, response, podLogs)
+        ? serveResource(settings, path.request, request, response, nodeProxies)
         : path.kind === 'unknown'
           ? Promise.reject(pathNotFound())
           : Promise.resolve().then(() => serveDiscovery(path, request, response));

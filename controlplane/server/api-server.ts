@@ -18,6 +18,7 @@ import { healthRouter } from './health.js';
 import type { ApiMetrics } from './metrics.js';
 import { createApiMetrics } from './metrics.js';
 import type { NodeAgentClientOptions } from './pod-log-proxy.js';
+import { createPodExecProxy } from './pod-exec-proxy.js';
 import { createPodLogProxy } from './pod-log-proxy.js';
 import { DEFAULT_MAX_BODY_BYTES } from './request-body.js';
 import { pathNotFound, statusErrorHandler } from './responses.js';
@@ -135,7 +136,10 @@ export function createApiServer(options: ApiServerOptions): express.Express {
         now: options.now ?? Date.now,
         onWatch: (resource) => metrics.watchStarted(resource),
       },
-      createPodLogProxy({ ...options.nodeAgents, signal }),
+      {
+        logs: createPodLogProxy({ ...options.nodeAgents, signal }),
+        exec: createPodExecProxy({ ...options.nodeAgents, signal }),
+      },
     ),
   );
   for (const mounted of options.extraRouters ?? []) {

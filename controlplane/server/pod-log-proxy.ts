@@ -40,14 +40,14 @@ export interface PodLogProxy {
 /** The most of a node's error body that is read (kube-apiserver's maxReadLength). */
 const MAX_ERROR_BYTES = 50_000;
 
-function typeOf(kind: 'Pod' | 'Node'): ResourceType {
+export function typeOf(kind: 'Pod' | 'Node'): ResourceType {
   const type = resourceTypeFor('v1', kind);
   if (!type) throw new Error(`no resource type for v1 ${kind}`);
   return type;
 }
 
 /** The container to read: the one asked for, else the pod's only one (kube-apiserver's validateContainer). */
-function containerOf(pod: Pod, name: string, requested: string | undefined): string {
+export function containerOf(pod: Pod, name: string, requested: string | undefined): string {
   const containers = pod.spec?.containers ?? [];
   const all = [...(pod.spec?.initContainers ?? []), ...containers].map((c) => c.name);
   if (requested !== undefined) {
@@ -80,7 +80,7 @@ function unknownError(code: number, message: string, name?: string): ApiError {
 }
 
 /** kube-apiserver's GenericHttpResponseChecker: the Status for a node's failed answer. */
-function nodeFailure(code: number, body: string, name: string): ApiError {
+export function nodeFailure(code: number, body: string, name: string): ApiError {
   const text = body.trim();
   if (code === 500) return internalError(text);
   if (code === 400) return badRequest(text);
@@ -122,7 +122,7 @@ function nodeFailure(code: number, body: string, name: string): ApiError {
 }
 
 /** Go's wording of a failed connection (`dial tcp 10.0.0.5:10250: connect: connection refused`). */
-function connectionFailure(url: URL, error: unknown): ApiError {
+export function connectionFailure(url: URL, error: unknown): ApiError {
   const cause = (error as { cause?: unknown }).cause ?? error;
   const code = (cause as NodeJS.ErrnoException).code;
   const detail =
@@ -138,7 +138,7 @@ function connectionFailure(url: URL, error: unknown): ApiError {
   return unknownError(500, `Get "${url.href}": ${detail}`);
 }
 
-async function readLimited(body: Dispatcher.ResponseData['body']): Promise<string> {
+export async function readLimited(body: Dispatcher.ResponseData['body']): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {

@@ -181,37 +181,57 @@ export class ContainerRunner {
     if (handle) await handle.stop({ signal: 'SIGTERM', graceMs });
   }
 
-  /** Runs `command` in this container's context: its image, environment, mounts and pod network. */
+  /**
+   * Runs `command` in this container's context: its image, environment,
+   * mounts and pod network. Output goes to `onOutput` as it comes; resolves
+   * with the exit code. Aborting `signal` (or `timeoutMs`) kills the command.
+   */
+  async execStreaming(
+    command: readonly string[],
+    onOutput: (data: Uint8Array) => void,
+    signal: AbortSignal,
+    timeoutMs = 0,
+  ): Promise<number> {
+    const image = this.#image;
+    if (!image || !this.#state.running) {
+      throw new Error(`container ${this.name} is not running`);
+    }
+    const spec = await this.#spec(image);
+    const handle = await this.#ctx.services.runtime.start(
+      { ...spec, name: `${this.name}-exec`, command: [...command], args: [], ports: [] },
+      this.#ctx.sandbox,
+      signal,
+    );
+    const kill = () => void handle.stop({ signal: 'SIGKILL' });
+    signal.addEventListener('abort', kill, { once: true });
+    const timer = timeoutMs > 0 ? setTimeout(kill, timeoutMs) : undefined;
+    try {
+      for await (const chunk of handle.logs({ follow: true })) onOutput(chunk.data);
+      return (await handle.wait()).exitCode;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', kill);
+    }
+  }
+
+  /** An exec whose output is collected (the first 10 KiB): what exec probes need. */
   async exec(
     command: readonly string[],
     timeoutMs: number,
     signal: AbortSignal,
   ): Promise<{ exitCode: number; output: string }> {
-    const image = this.#image;
-    if (!image) throw new Error(`container "${this.name}" has not started`);
-    const spec = await this.#spec(image);
-    const { runtime } = this.#ctx.services;
-    const handle = await runtime.start(
-      { ...spec, name: `${this.name}-exec`, command: [...command], args: [], ports: [] },
-      this.#ctx.sandbox,
-      signal,
-    );
-    const onAbort = () => void handle.stop({ signal: 'SIGKILL' });
-    signal.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(onAbort, timeoutMs);
     const chunks: Buffer[] = [];
     let size = 0;
-    try {
-      for await (const chunk of handle.logs({ follow: true })) {
-        if (size < 10_240) chunks.push(Buffer.from(chunk.data));
-        size += chunk.data.length;
-      }
-      const result = await handle.wait();
-      return { exitCode: result.exitCode, output: Buffer.concat(chunks).toString('utf8') };
-    } finally {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-    }
+    const exitCode = await this.execStreaming(
+      command,
+      (data) => {
+        if (size < 10_240) chunks.push(Buffer.from(data));
+        size += data.length;
+      },
+      signal,
+      timeoutMs,
+    );
+    return { exitCode, output: Buffer.concat(chunks).toString('utf8') };
   }
 
   #fieldPath(): string {

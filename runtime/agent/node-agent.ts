@@ -23,6 +23,7 @@ import type { BackoffOptions } from './crash-backoff.js';
 import { ImagePuller } from './image-puller.js';
 import { createContainerLogStore } from './logs/index.js';
 import {
+  ExecTargetError,
   createNodeServer,
   type NodeServerListener,
   type NodeServerTls,
@@ -107,6 +108,17 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
       const worker = byName.get(`${namespace}/${name}`);
       if (!worker) return undefined;
       return { uid: worker.uid, containers: worker.containerNames() };
+    },
+    exec: async ({ namespace, pod, container }, command, write, signal) => {
+      const runner = byName.get(`${namespace}/${pod}`)?.container(container);
+      if (!runner)
+        throw new ExecTargetError(
+          404,
+          `container ${container} of pod ${namespace}/${pod} not found on this node`,
+        );
+      if (!runner.facts().state.running)
+        throw new ExecTargetError(400, `container ${container} is not running`);
+      return runner.execStreaming(command, write, signal);
     },
     ...(options.tls ? { tls: options.tls } : {}),
   });

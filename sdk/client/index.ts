@@ -44,3 +44,4 @@ export {
   type EventType,
   type InvolvedObject,
 } from './event-recorder.js';
+export { execInPod, type PodExecRequest } from './pod-exec.js';

@@ -33,7 +33,10 @@ export function resourcePath(
 }
 
 /** Query parameters; undefined values are left out. */
-export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
+/** Query parameters; an array repeats its key (`command=ls&command=-l`). */
+export type Query = Readonly<
+  Record<string, string | number | boolean | readonly string[] | undefined>
+>;
 
 /** The query of a list call. */
 export function listQuery(options: ListOptions): Query {
@@ -66,7 +69,9 @@ export function queryString(query: Query | undefined): string {
   if (!query) return '';
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined) params.append(key, String(value));
+    if (Array.isArray(value))
+      for (const item of value as readonly string[]) params.append(key, item);
+    else if (value !== undefined) params.append(key, String(value));
   }
   const text = params.toString();
   return text ? `?${text}` : '';

@@ -22,8 +22,9 @@ const upDone = finished(up, 240_000);
 const banner = await stderrMatching(up, /Join more nodes: .*\n/, 60_000);
 const url = /serving (https:\/\/\S+)/.exec(banner)?.[1] ?? '';
 const kubeconfig = /Admin kubeconfig: (\S+)/.exec(banner)?.[1] ?? '';
-const kube = (args: string[], input?: string) =>
-  skiff([...args, '--kubeconfig', kubeconfig], input === undefined ? {} : { input });
+// --kubeconfig goes right after the command: exec passes everything after `--` on.
+const kube = ([command = '', ...rest]: string[], input?: string) =>
+  skiff([command, '--kubeconfig', kubeconfig, ...rest], input === undefined ? {} : { input });
 
 const controlPlaneDir = path.join(dir, 'cluster', 'controlplane');
 const token = (await readFile(path.join(controlPlaneDir, 'node-token'), 'utf8')).trim();
@@ -90,6 +91,14 @@ t.test('a pod applied from YAML runs on the all-in-one node', async (t) => {
   // Logs come from the node agent, through the API server's pods/log.
   const logs = await waitFor(['logs', 'hello'], /hello from a pod/);
   t.equal(logs, 'hello from a pod\n');
+  // exec runs in the container's context: its pod's hostname, its exit code.
+  const hostname = await kube(['exec', 'hello', '--', 'hostname']);
+  t.equal(hostname.stdout, 'hello\n', hostname.stderr);
+  const failed = await kube(['exec', 'pod/hello', '--', 'false']);
+  t.equal(failed.code, 1);
+  t.match(failed.stderr, 'command terminated with exit code 1');
+  const missing = await kube(['exec', 'nothere', '--', 'true']);
+  t.match(missing.stderr, 'pods "nothere" not found');
 });
 
 t.test('an image nobody serves: ErrImagePull, then ImagePullBackOff', async (t) => {

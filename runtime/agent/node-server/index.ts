@@ -4,3 +4,4 @@ export { DEFAULT_NODE_SERVER_PORT } from './node-listener.js';
 export type { NodeListenAddress, NodeServerListener, NodeServerTls } from './node-listener.js';
 export { createNodeServer } from './node-server.js';
 export type { NodeServer, NodeServerOptions } from './node-server.js';
+export { ExecTargetError, type ContainerExec } from './exec-route.js';

@@ -1,11 +1,12 @@
 // The node agent's HTTP API: the kubelet's port, as far as Skiff serves it
-// (container logs so far), behind the cluster's node token.
+// (container logs, exec), behind the cluster's node token.
 
 import express from 'express';
 import type { ContainerLogStore } from '../logs/index.js';
 import { bearerAuth } from './bearer-auth.js';
 import type { PodResolver } from './container-logs-route.js';
 import { containerLogsHandler } from './container-logs-route.js';
+import { execHandler, type ContainerExec } from './exec-route.js';
 import type { NodeListenAddress, NodeServerListener, NodeServerTls } from './node-listener.js';
 import { listenNodeServer } from './node-listener.js';
 import { sendText } from './plain-text.js';
@@ -18,6 +19,8 @@ export interface NodeServerOptions {
   readonly token: string;
   /** The pods this node runs, by namespace and name. */
   readonly resolvePod: PodResolver;
+  /** Runs commands in containers (`/exec`); absent: not served. */
+  readonly exec?: ContainerExec;
   /** Serve HTTPS with this certificate (the kubelet's port is HTTPS); plain HTTP without. */
   readonly tls?: NodeServerTls;
   /** How long streams may take to end when closing before connections are cut (default 5 s). */
@@ -47,6 +50,9 @@ export function createNodeServer(options: NodeServerOptions): NodeServer {
       shutdown: shutdown.signal,
     }),
   );
+  if (options.exec) {
+    app.post('/exec/:namespace/:pod/:container', execHandler(options.exec, shutdown.signal));
+  }
   app.use((_request, response) => sendText(response, 404, '404 page not found'));
   app.use(
     (

@@ -33,16 +33,17 @@ const USAGE =
   "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command";
 
 /** The pod an argument names: `NAME`, or `pod/NAME` (any spelling of the pods type). */
-function podName(arg: string): string {
+export function podName(
+  arg: string,
+  refusal = (what: string) => `cannot get the logs from ${what}: skiff logs reads pods (pod/NAME)`,
+): string {
   const slash = arg.indexOf('/');
   if (slash < 0) return arg;
   const type = resolveType(arg.slice(0, slash));
   const name = arg.slice(slash + 1);
   if (type.group !== '' || type.kind !== 'Pod') {
     const kind = type.group === '' ? type.plural : `${type.plural}.${type.group}`;
-    throw new CliError(
-      `cannot get the logs from ${kind}/${name}: skiff logs reads pods (pod/NAME)`,
-    );
+    throw new CliError(refusal(`${kind}/${name}`));
   }
   if (name === '') throw new CliError(USAGE);
   return name;
@@ -98,7 +99,8 @@ function allContainerNames(pod: Pod): string {
 }
 
 /** The container to read, chosen as kubectl chooses it. */
-function containerOf(pod: Pod, name: string, requested: string | undefined): string {
+/** The container a command means: the one asked for, the pod's default-container annotation, or the first (saying so). */
+export function containerOf(pod: Pod, name: string, requested: string | undefined): string {
   const containers = pod.spec?.containers ?? [];
   const inits = pod.spec?.initContainers ?? [];
   const known = [...containers, ...inits].map((c) => c.name);

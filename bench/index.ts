@@ -11,6 +11,9 @@ const benches = [
   'wasmer-sdk',
   'images',
   'apiserver',
+  'pod-startup',
+  'idle-rss',
+  'scheduler',
 ];
 const only = process.argv.slice(2);
 const host = `${process.platform}/${process.arch}, Node ${process.version}, ${(await import('node:os')).cpus().length} cores`;

@@ -12,7 +12,7 @@ import type {
 } from '../../runtime/index.js';
 import { VirtualPodNetwork } from '../../runtime/index.js';
 
-function repoRoot(): string {
+export function repoRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   while (!existsSync(path.join(dir, 'samples'))) dir = path.dirname(dir);
   return dir;

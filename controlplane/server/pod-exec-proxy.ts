@@ -6,7 +6,7 @@
 // serve those protocols yet and says so (`skiff exec` uses this plain form).
 
 import { pipeline } from 'node:stream/promises';
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { badRequest } from '../api/errors.js';
 import type { Node } from '../api/generated/node.js';
 import type { Pod } from '../api/generated/pod.js';
@@ -14,6 +14,7 @@ import { nodeAgentOrigin } from './node-endpoint.js';
 import {
   connectionFailure,
   containerOf,
+  nodeAgentDispatcher,
   nodeFailure,
   readLimited,
   typeOf,
@@ -32,13 +33,7 @@ export function createPodExecProxy(
   options: NodeAgentClientOptions & { readonly signal: AbortSignal },
 ): PodExecProxy {
   const scheme = options.scheme ?? 'https';
-  const agent = new Agent({
-    connect: { rejectUnauthorized: false, timeout: 10_000 },
-    bodyTimeout: 0,
-  });
-  options.signal.addEventListener('abort', () => void agent.destroy().catch(() => undefined), {
-    once: true,
-  });
+  const agent = nodeAgentDispatcher(options.signal);
   return {
     async serve(call: ResourceCall, name: string): Promise<void> {
       const { request: incoming, response, query } = call;

@@ -169,19 +169,28 @@ async function streamBody(
   }
 }
 
+/**
+ * Connections to node agents, closed when `signal` aborts. Their serving
+ * certificates are not verified (kube-apiserver's default for kubelets); log
+ * follows and exec output stay open as long as they last: no body timeout.
+ */
+export function nodeAgentDispatcher(signal: AbortSignal): Agent {
+  const agent = new Agent({
+    connect: { rejectUnauthorized: false, timeout: 10_000 },
+    bodyTimeout: 0,
+  });
+  signal.addEventListener('abort', () => void agent.destroy().catch(() => undefined), {
+    once: true,
+  });
+  return agent;
+}
+
 /** The pods/log handler, reaching nodes as `options` says until `signal` aborts. */
 export function createPodLogProxy(
   options: NodeAgentClientOptions & { readonly signal: AbortSignal },
 ): PodLogProxy {
   const scheme = options.scheme ?? 'https';
-  // Log bodies stay open as long as a follow lasts: no body timeout.
-  const agent = new Agent({
-    connect: { rejectUnauthorized: false, timeout: 10_000 },
-    bodyTimeout: 0,
-  });
-  options.signal.addEventListener('abort', () => void agent.destroy().catch(() => undefined), {
-    once: true,
-  });
+  const agent = nodeAgentDispatcher(options.signal);
   const podType = typeOf('Pod');
   const nodeType = typeOf('Node');
 

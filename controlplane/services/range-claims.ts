@@ -30,11 +30,7 @@ export async function claimFree(
     const n = Math.floor(Math.random() * size);
     if (await claim(store, key(n), holder)) return n;
   }
-  const taken = new Set((await store.list(prefix)).items.map((item) => item.key));
-  for (let n = 0; n < size; n++) {
-    if (!taken.has(key(n)) && (await claim(store, key(n), holder))) return n;
-  }
-  return undefined;
+  return claimLowest(store, prefix, size, key, holder);
 }
 
 /** Frees `keys`; a key already gone is not an error. */

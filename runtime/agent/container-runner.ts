@@ -18,51 +18,21 @@
 
 import type { Container, ContainerState } from '../../controlplane/api/generated/index.js';
 import { rfc3339 } from '../../controlplane/api/json-values.js';
+import {
+  copyLogs,
+  formatDelay,
+  messageOf,
+  sleep,
+  terminatedState,
+} from './container-run-support.js';
 import type { ContainerHandle, ExitResult, ResolvedImage } from '../runtime.js';
 import { RuntimeError } from '../runtime.js';
 import { ContainerConfigError, containerSpecFor } from './container-config.js';
 import { CrashBackoff } from './crash-backoff.js';
 import { ImagePullError, type ImagePullPolicy } from './image-puller.js';
-import type { ContainerLogWriter } from './logs/index.js';
 import type { PodContext } from './pod-context.js';
 import type { ContainerFacts } from './pod-status.js';
 import { probeEvent, ProbeWorker, type ProbeKind, type ProbeState } from './probes/index.js';
-
-const SIGNAL_NUMBERS = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as const;
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** A wait that ends early (resolving false) when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function terminatedState(result: ExitResult, containerID: string): ContainerState {
-  return {
-    terminated: {
-      exitCode: result.exitCode,
-      reason: result.reason,
-      ...(result.message ? { message: result.message } : {}),
-      ...(result.signal ? { signal: SIGNAL_NUMBERS[result.signal] } : {}),
-      startedAt: rfc3339(result.startedAt),
-      finishedAt: rfc3339(result.finishedAt),
-      containerID,
-    },
-  };
-}
 
 /** Runs one container of a pod; its facts feed the pod's status. */
 export class ContainerRunner {
@@ -444,19 +414,4 @@ export class ContainerRunner {
     for (const worker of this.#probes) worker.stop();
     this.#probes = [];
   }
-}
-
-async function copyLogs(handle: ContainerHandle, writer: ContainerLogWriter): Promise<void> {
-  try {
-    for await (const chunk of handle.logs({ follow: true })) writer.write(chunk);
-  } finally {
-    await writer.close();
-  }
-}
-
-/** `10s`, `2m40s`, `5m0s`: Go's duration format, as the kubelet's back-off messages use. */
-function formatDelay(ms: number): string {
-  const seconds = Math.round(ms / 100) / 10;
-  if (seconds < 60) return `${seconds}s`;
-  return `${Math.floor(seconds / 60)}m${Math.round(seconds % 60)}s`;
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import t from 'tap';
 import { finished, skiff, startSkiff, stderrMatching } from '../helpers/cli.js';
 import { busyboxWasm } from '../helpers/paths.js';
+import { registryUnavailable, testRegistry } from '../helpers/registry.js';
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'skiff-e2e-cluster-'));
 t.teardown(() => rm(dir, { recursive: true, force: true }));
@@ -43,6 +44,26 @@ const join = startSkiff([
 ]);
 const joinDone = finished(join, 240_000);
 await stderrMatching(join, /worker-1 joined/, 60_000);
+// A third agent process, started only where a registry can feed it images.
+const registry = registryUnavailable() ? undefined : await testRegistry();
+t.teardown(() => registry?.stop());
+const join2 = registry
+  ? startSkiff([
+      'node',
+      'join',
+      url,
+      '--token',
+      token,
+      '--certificate-authority',
+      path.join(controlPlaneDir, 'pki', 'ca.crt'),
+      '--name',
+      'worker-2',
+      '--data-dir',
+      path.join(dir, 'worker-2'),
+    ])
+  : undefined;
+const join2Done = join2 ? finished(join2, 240_000) : undefined;
+if (join2) await stderrMatching(join2, /worker-2 joined/, 60_000);
 
 async function waitFor(args: string[], pattern: RegExp, timeoutMs = 30_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
@@ -127,6 +148,77 @@ t.test('an image nobody serves: ErrImagePull, then ImagePullBackOff', async (t) 
   t.equal((await kube(['delete', 'pod', 'nowhere', '--wait'])).code, 0);
 });
 
+t.test('three agent processes: requests spread pods, each node pulls the image', async (t) => {
+  if (!registry || !join2) {
+    t.plan(0, `no registry to feed the nodes: ${registryUnavailable() ?? ''}`);
+    return;
+  }
+  const image = `${registry.address}/skiff-e2e/busybox:1`;
+  t.equal((await skiff(['tag', 'skiff.test/busybox:1', image])).code, 0);
+  const pushed = await skiff(['push', image]);
+  t.equal(pushed.code, 0, pushed.stderr);
+  await waitFor(['get', 'nodes'], /worker-2\s+Ready/);
+  const nodes = JSON.parse((await kube(['get', 'nodes', '-o', 'json'])).stdout) as {
+    items: { metadata: { name: string }; status: { allocatable: { cpu: string } } }[];
+  };
+  const cpus = Math.min(...nodes.items.map((n) => Number(n.status.allocatable.cpu)));
+  const request = `${Math.floor(cpus * 600)}m`;
+  const manifest = ['a', 'b', 'c']
+    .map((suffix) =>
+      [
+        'apiVersion: v1',
+        'kind: Pod',
+        `metadata: {name: spread-${suffix}}`,
+        'spec:',
+        `  containers: [{name: main, image: "${image}", args: [sleep, "600"], resources: {requests: {cpu: ${request}}}}]`,
+      ].join('\n'),
+    )
+    .join('\n---\n');
+  t.equal((await kube(['apply', '-f', '-'], manifest)).code, 0);
+  await waitFor(
+    ['get', 'pods', '-o', 'wide'],
+    /spread-a\s+1\/1\s+Running[\s\S]*spread-b\s+1\/1\s+Running[\s\S]*spread-c\s+1\/1\s+Running/,
+    60_000,
+  );
+  const json = JSON.parse((await kube(['get', 'pods', '-o', 'json'])).stdout) as {
+    items: { metadata: { name: string }; spec: { nodeName?: string } }[];
+  };
+  const spread = json.items.filter((p) => p.metadata.name.startsWith('spread-'));
+  t.same(
+    new Set(spread.map((p) => p.spec.nodeName)),
+    new Set(['skiff-node-0', 'worker-1', 'worker-2']),
+    'one pod per node',
+  );
+  // A fourth does not fit anywhere: Kubernetes' message, through kubectl-style output.
+  const tooMany = manifest.split('---')[0]?.replace('spread-a', 'spread-d') ?? '';
+  t.equal((await kube(['apply', '-f', '-'], tooMany)).code, 0);
+  const described = await waitFor(['get', 'pod', 'spread-d', '-o', 'yaml'], /Unschedulable/);
+  t.match(described, /0\/3 nodes are available: 3 Insufficient cpu\./);
+  for (const name of ['spread-a', 'spread-b', 'spread-c', 'spread-d'])
+    await kube(['delete', 'pod', name, '--grace-period', '0']);
+});
+
+t.test('a crash loop: CrashLoopBackOff, RESTARTS and logs --previous', async (t) => {
+  const manifest = [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata: {name: crasher}',
+    'spec:',
+    '  nodeSelector: {kubernetes.io/hostname: skiff-node-0}',
+    '  containers: [{name: main, image: skiff.test/busybox:1, args: [stress, --stdout, crashed, --exit, "3"]}]',
+  ].join('\n');
+  t.equal((await kube(['apply', '-f', '-'], manifest)).code, 0);
+  const row = await waitFor(
+    ['get', 'pods', 'crasher'],
+    /crasher\s+0\/1\s+(CrashLoopBackOff|Error)\s+[1-9]/,
+    60_000,
+  );
+  t.match(row, /crasher/);
+  const previous = await kube(['logs', 'crasher', '--previous']);
+  t.equal(previous.stdout, 'crashed\n', previous.stderr);
+  await kube(['delete', 'pod', 'crasher', '--grace-period', '0']);
+});
+
 t.test('cordon, uncordon and drain', async (t) => {
   const cordoned = await kube(['cordon', 'worker-1']);
   t.equal(cordoned.stdout, 'node/worker-1 cordoned\n');
@@ -154,9 +246,13 @@ t.test('cordon, uncordon and drain', async (t) => {
   t.notMatch(pods.stdout, /hello/);
 });
 
-t.test('both stop on SIGTERM', async (t) => {
+t.test('all stop on SIGTERM', async (t) => {
   join.kill('SIGTERM');
   t.equal((await joinDone).code, 0);
+  if (join2) {
+    join2.kill('SIGTERM');
+    t.equal((await join2Done)?.code, 0);
+  }
   up.kill('SIGTERM');
   const result = await upDone;
   t.equal(result.code, 0, result.stderr);

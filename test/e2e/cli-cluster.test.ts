@@ -18,11 +18,20 @@ t.teardown(() => rm(dir, { recursive: true, force: true }));
 const built = await skiff(['build', '--artifact', '-t', 'skiff.test/busybox:1', busyboxWasm]);
 if (built.code !== 0) throw new Error(`skiff build failed: ${built.stderr}`);
 
-const up = startSkiff(['up', '--data-dir', path.join(dir, 'cluster'), '--listen', '127.0.0.1:0']);
+const up = startSkiff([
+  'up',
+  '--data-dir',
+  path.join(dir, 'cluster'),
+  '--listen',
+  '127.0.0.1:0',
+  '--registry',
+  '127.0.0.1:0',
+]);
 const upDone = finished(up, 240_000);
 const banner = await stderrMatching(up, /Join more nodes: .*\n/, 60_000);
 const url = /serving (https:\/\/\S+)/.exec(banner)?.[1] ?? '';
 const kubeconfig = /Admin kubeconfig: (\S+)/.exec(banner)?.[1] ?? '';
+const clusterRegistry = /Registry: (\S+)/.exec(banner)?.[1] ?? '';
 // --kubeconfig goes right after the command: exec passes everything after `--` on.
 const kube = ([command = '', ...rest]: string[], input?: string) =>
   skiff([command, '--kubeconfig', kubeconfig, ...rest], input === undefined ? {} : { input });
@@ -120,6 +129,27 @@ t.test('a pod applied from YAML runs on the all-in-one node', async (t) => {
   t.match(failed.stderr, 'command terminated with exit code 1');
   const missing = await kube(['exec', 'nothere', '--', 'true']);
   t.match(missing.stderr, 'pods "nothere" not found');
+});
+
+t.test("skiff up's registry: built, pushed, and pulled by another node", async (t) => {
+  t.match(clusterRegistry, /^127\.0\.0\.1:\d+$/, 'skiff up says where its registry is');
+  const image = `${clusterRegistry}/hello/busybox:2`;
+  t.equal((await skiff(['tag', 'skiff.test/busybox:1', image])).code, 0);
+  const pushed = await skiff(['push', image]);
+  t.equal(pushed.code, 0, pushed.stderr);
+  const manifest = [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata: {name: pulled}',
+    'spec:',
+    '  restartPolicy: Never',
+    '  nodeSelector: {kubernetes.io/hostname: worker-1}',
+    `  containers: [{name: main, image: "${image}", args: [echo, pulled from the cluster registry]}]`,
+  ].join('\n');
+  t.equal((await kube(['apply', '-f', '-'], manifest)).code, 0);
+  await waitFor(['get', 'pods', 'pulled'], /pulled\s+0\/1\s+Completed/, 60_000);
+  t.equal((await kube(['logs', 'pulled'])).stdout, 'pulled from the cluster registry\n');
+  await kube(['delete', 'pod', 'pulled']);
 });
 
 t.test('an image nobody serves: ErrImagePull, then ImagePullBackOff', async (t) => {

@@ -17,6 +17,7 @@ import { parseListen } from './controlplane.js';
 
 interface UpFlags {
   readonly apply?: string;
+  readonly registry: string;
   readonly dataDir: string;
   readonly listen: string;
   readonly nodes: string;
@@ -27,6 +28,29 @@ async function exists(file: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/**
+ * The cluster's registry, on a port of its own: registry clients (skiff,
+ * skopeo, docker) speak plain HTTP to local registries and do not know the
+ * cluster's CA, so it is not mounted on the HTTPS API. A port already taken
+ * leaves the cluster without one, with a warning (npm start must not fail on it).
+ */
+async function startRegistry(
+  listen: string,
+  dataDir: string,
+): Promise<{ address: string; close(): Promise<void> } | undefined> {
+  if (listen === 'none') return undefined;
+  const { host, port } = parseListen(listen);
+  const { serveRegistry } = await import('../../../runtime/images/registry-server/index.js');
+  try {
+    return await serveRegistry({ dataDir, host, port });
+  } catch (error) {
+    process.stderr.write(
+      `skiff up: no registry: cannot listen on ${listen}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return undefined;
+  }
 }
 
 /** Creates each object of `file` (left as it is when it exists), printing kubectl's lines. */
@@ -64,6 +88,11 @@ export function registerUp(program: Command): void {
     .option('--listen <host:port>', 'address of the API (HTTPS)', '127.0.0.1:6443')
     .option('--nodes <n>', 'node agents to run in this process', '1')
     .option('--apply <file>', 'once up, create the objects of this YAML file (the samples)')
+    .option(
+      '--registry <host:port>',
+      "where the cluster's image registry serves /v2/ (plain HTTP; 'none': no registry)",
+      '127.0.0.1:5000',
+    )
     .action(async (flags: UpFlags) => {
       const { host, port } = parseListen(flags.listen);
       const nodes = Number(flags.nodes);
@@ -89,6 +118,7 @@ export function registerUp(program: Command): void {
           `cannot start the cluster: ${error instanceof Error ? error.message : String(error)}`,
         );
       });
+      const registry = await startRegistry(flags.registry, path.join(dataDir, 'registry'));
       // Like kind, make the new cluster the default one — unless the user already has a config.
       const defaultConfig = path.join(skiffHome(), 'config');
       let hint = `  export KUBECONFIG=${cluster.kubeconfigPath}\n`;
@@ -100,6 +130,9 @@ export function registerUp(program: Command): void {
       process.stderr.write(
         `skiff up: serving ${cluster.url} with ${cluster.nodes.map((n) => n.name).join(', ')}\n` +
           `Admin kubeconfig: ${cluster.kubeconfigPath}\n${hint}` +
+          (registry
+            ? `Registry: ${registry.address} (skiff push ${registry.address}/NAME:TAG)\n`
+            : '') +
           `Join more nodes: skiff node join ${cluster.url} --token $(cat ${path.join(dataDir, 'controlplane', 'node-token')}) --certificate-authority ${path.join(dataDir, 'controlplane', 'pki', 'ca.crt')}\n`,
       );
       if (flags.apply) await applySamples(cluster.api, flags.apply);
@@ -109,6 +142,7 @@ export function registerUp(program: Command): void {
       });
       process.stderr.write('skiff up: stopping\n');
       await cluster.stop();
+      await registry?.close();
       await imageStore.close();
     });
 }

@@ -38,41 +38,33 @@ const kube = ([command = '', ...rest]: string[], input?: string) =>
 
 const controlPlaneDir = path.join(dir, 'cluster', 'controlplane');
 const token = (await readFile(path.join(controlPlaneDir, 'node-token'), 'utf8')).trim();
-const join = startSkiff([
-  'node',
-  'join',
-  url,
-  '--token',
-  token,
-  '--certificate-authority',
-  path.join(controlPlaneDir, 'pki', 'ca.crt'),
-  '--name',
-  'worker-1',
-  '--data-dir',
-  path.join(dir, 'worker-1'),
-]);
-const joinDone = finished(join, 240_000);
-await stderrMatching(join, /worker-1 joined/, 60_000);
+/** `skiff node join` as another process; resolves once the node joined. */
+async function joinNode(name: string) {
+  const child = startSkiff([
+    'node',
+    'join',
+    url,
+    '--token',
+    token,
+    '--certificate-authority',
+    path.join(controlPlaneDir, 'pki', 'ca.crt'),
+    '--name',
+    name,
+    '--data-dir',
+    path.join(dir, name),
+  ]);
+  const done = finished(child, 240_000);
+  await stderrMatching(child, new RegExp(`${name} joined`), 60_000);
+  return { child, done };
+}
+
+const { child: join, done: joinDone } = await joinNode('worker-1');
 // A third agent process, started only where a registry can feed it images.
 const registry = registryUnavailable() ? undefined : await testRegistry();
 t.teardown(() => registry?.stop());
-const join2 = registry
-  ? startSkiff([
-      'node',
-      'join',
-      url,
-      '--token',
-      token,
-      '--certificate-authority',
-      path.join(controlPlaneDir, 'pki', 'ca.crt'),
-      '--name',
-      'worker-2',
-      '--data-dir',
-      path.join(dir, 'worker-2'),
-    ])
-  : undefined;
-const join2Done = join2 ? finished(join2, 240_000) : undefined;
-if (join2) await stderrMatching(join2, /worker-2 joined/, 60_000);
+const second = registry ? await joinNode('worker-2') : undefined;
+const join2 = second?.child;
+const join2Done = second?.done;
 
 async function waitFor(args: string[], pattern: RegExp, timeoutMs = 30_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;

@@ -3,7 +3,16 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'samples/**/build/', '.tap/', 'test/fixtures/.cache/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'samples/**/build/',
+      '.tap/',
+      'test/fixtures/.cache/',
+      '.skiff/',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -1,7 +1,8 @@
 // `skiff up` and `skiff node join` as separate processes, driven through the
 // CLI as a user would: a pod applied from YAML runs on the all-in-one node,
 // a second node joins over HTTPS, a pod with an unreachable image shows
-// ErrImagePull, and cordon/drain move work off a node.
+// ErrImagePull, an agent killed with -9 re-adopts its pod when started again,
+// and cordon/drain move work off a node.
 
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -58,7 +59,7 @@ async function joinNode(name: string) {
   return { child, done };
 }
 
-const { child: join, done: joinDone } = await joinNode('worker-1');
+let { child: join, done: joinDone } = await joinNode('worker-1');
 // A third agent process, started only where a registry can feed it images.
 const registry = registryUnavailable() ? undefined : await testRegistry();
 t.teardown(() => registry?.stop());
@@ -239,6 +240,41 @@ t.test('a crash loop: CrashLoopBackOff, RESTARTS and logs --previous', async (t)
   const previous = await kube(['logs', 'crasher', '--previous']);
   t.equal(previous.stdout, 'crashed\n', previous.stderr);
   await kube(['delete', 'pod', 'crasher', '--grace-period', '0']);
+});
+
+t.test('a node agent killed with -9 and started again re-adopts its pods', async (t) => {
+  const manifest = [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata: {name: survivor}',
+    'spec:',
+    '  nodeSelector: {kubernetes.io/hostname: worker-1}',
+    // Pushed to skiff up's registry by an earlier test; the node has it already.
+    `  containers: [{name: main, image: "${clusterRegistry}/hello/busybox:2", args: [sleep, "600"]}]`,
+  ].join('\n');
+  t.equal((await kube(['apply', '-f', '-'], manifest)).code, 0);
+  await waitFor(['get', 'pods', 'survivor'], /survivor\s+1\/1\s+Running\s+0/, 60_000);
+  const podIp = async () =>
+    (
+      JSON.parse((await kube(['get', 'pod', 'survivor', '-o', 'json'])).stdout) as {
+        status: { podIP?: string };
+      }
+    ).status.podIP;
+  const before = await podIp();
+  t.match(before, /^10\.2\d\d\./);
+
+  join.kill('SIGKILL');
+  t.equal((await joinDone).signal, 'SIGKILL');
+  ({ child: join, done: joinDone } = await joinNode('worker-1'));
+  // Its container died with the agent: started once again, never twice, at the same address.
+  const row = await waitFor(['get', 'pods', 'survivor'], /survivor\s+1\/1\s+Running\s+1\b/, 60_000);
+  t.match(row, /survivor/);
+  t.equal(await podIp(), before, 'the same pod IP');
+  const pods = JSON.parse((await kube(['get', 'pods', '-o', 'json'])).stdout) as {
+    items: { metadata: { name: string } }[];
+  };
+  t.equal(pods.items.filter((p) => p.metadata.name === 'survivor').length, 1, 'one pod');
+  t.equal((await kube(['delete', 'pod', 'survivor', '--grace-period', '0'])).code, 0);
 });
 
 t.test('cordon, uncordon and drain', async (t) => {

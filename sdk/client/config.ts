@@ -34,7 +34,7 @@ export interface ClientConfig {
   readonly userAgent?: string;
   /**
    * Each non-watch request fails after this long (kubectl's --request-timeout).
-   * When absent, a server that stops answering is given up on after undici's
+   * When absent, a server that stops answering is given up on after
    * 300 s without headers or body data; watches never time out on our side.
    */
   readonly timeoutMs?: number;

@@ -9,7 +9,21 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlModule from 'yaml';
+
+type Yaml = typeof YamlModule;
+let yaml: Yaml | undefined;
+
+/**
+ * yaml's parser, loaded on first use: a process given its server and token
+ * (a node agent) never reads a kubeconfig, and the parser is a few MiB of
+ * its idle memory. Loaded synchronously, so parseKubeconfig stays sync.
+ */
+function parseYaml(text: string): unknown {
+  yaml ??= createRequire(import.meta.url)('yaml') as Yaml;
+  return yaml.parse(text);
+}
 
 /** A kubeconfig that cannot be read or does not lead to a server. */
 export class KubeconfigError extends Error {
@@ -82,7 +96,7 @@ export function parseKubeconfig(text: string, file: string): Kubeconfig {
     new KubeconfigError(`error loading config file "${file}": ${message}`);
   let document: unknown;
   try {
-    document = parse(text);
+    document = parseYaml(text);
   } catch (error) {
     throw problem((error as Error).message);
   }

@@ -36,7 +36,6 @@ export async function execInPod(
     },
     ...(request.signal ? { signal: request.signal } : {}),
   });
-  if (!response.body) throw malformedResponse('exec', 'no body');
   for await (const line of textLines(response.body)) {
     const frame = JSON.parse(line) as { output?: string; exitCode?: number };
     if (frame.output !== undefined) request.onOutput(Buffer.from(frame.output, 'base64'));

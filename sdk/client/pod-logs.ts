@@ -59,7 +59,6 @@ export async function readPodLogs(
   });
   const body = response.body;
   return (async function* () {
-    if (!body) return;
     try {
       for await (const chunk of body) yield chunk as Uint8Array;
     } catch (error) {

@@ -105,7 +105,7 @@ const UNKNOWN_AUTHORITY = new Set([
 const TRUST_HINT =
   "give the cluster's CA (certificate-authority-data in the kubeconfig, or --certificate-authority), or --insecure-skip-tls-verify";
 
-/** The innermost cause of a fetch failure (undici wraps the socket's error in a TypeError). */
+/** The innermost cause of a fetch failure (some clients wrap the socket's error). */
 function rootCause(error: unknown): unknown {
   let cause = error;
   for (let depth = 0; depth < 5 && cause instanceof Error && cause.cause !== undefined; depth++)

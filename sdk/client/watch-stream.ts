@@ -48,7 +48,6 @@ export async function* watchStream<O>(
     }
     throw error;
   }
-  if (!response.body) return;
   try {
     for await (const line of textLines(response.body)) yield parseEvent<O>(line);
   } catch (error) {

@@ -1,5 +1,4 @@
 import t from 'tap';
-import { Response } from 'undici';
 import { ApiError } from '../../controlplane/api/errors.js';
 import type { Transport } from '../../sdk/client/index.js';
 import { textLines } from '../../sdk/client/json-lines.js';
@@ -28,13 +27,7 @@ function fakeTransport(parts: string[], error?: unknown): Transport & { paths: s
     stream: async (_method, path, options) => {
       paths.push(path + JSON.stringify(options?.query ?? {}));
       if (error) throw error;
-      const body = new ReadableStream<Uint8Array>({
-        start(controller) {
-          for (const part of parts) controller.enqueue(encoder.encode(part));
-          controller.close();
-        },
-      });
-      return new Response(body);
+      return { status: 200, headers: {}, body: chunks(...parts) };
     },
     close: async () => undefined,
   };

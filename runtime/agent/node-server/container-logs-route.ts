@@ -5,10 +5,11 @@
 // run's writer closes, the client goes away, or the server shuts down.
 
 import { once } from 'node:events';
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { ContainerLogStore } from '../logs/index.js';
 import { LogNotFoundError } from '../logs/index.js';
 import { LogQueryError, logReadOptionsOf } from './log-query.js';
+import type { NodeRequest, NodeRoute } from './node-routes.js';
 import { sendText } from './plain-text.js';
 
 /** What the node knows of a pod it runs. */
@@ -33,7 +34,11 @@ export interface ContainerLogsRouteOptions {
 }
 
 /** Writes `chunk`, waiting for the client to take it when its buffer is full; false once the client left. */
-async function send(response: Response, chunk: Uint8Array, gone: AbortSignal): Promise<boolean> {
+async function send(
+  response: ServerResponse,
+  chunk: Uint8Array,
+  gone: AbortSignal,
+): Promise<boolean> {
   if (gone.aborted) return false;
   if (response.write(chunk)) return true;
   try {
@@ -45,12 +50,12 @@ async function send(response: Response, chunk: Uint8Array, gone: AbortSignal): P
 }
 
 /** The request handler of `/containerLogs/:namespace/:pod/:container`. */
-export function containerLogsHandler(options: ContainerLogsRouteOptions) {
-  return async (request: Request, response: Response): Promise<void> => {
-    const { namespace = '', pod = '', container = '' } = request.params as Record<string, string>;
+export function containerLogsHandler(options: ContainerLogsRouteOptions): NodeRoute {
+  return async (request: NodeRequest, response: ServerResponse): Promise<void> => {
+    const { namespace, pod, container } = request.target;
     let readOptions;
     try {
-      readOptions = logReadOptionsOf(new URL(request.originalUrl, 'http://node').searchParams);
+      readOptions = logReadOptionsOf(request.query);
     } catch (error) {
       if (!(error instanceof LogQueryError)) throw error;
       return sendText(response, error.status, error.message);
@@ -79,7 +84,7 @@ export function containerLogsHandler(options: ContainerLogsRouteOptions) {
         if (!(error instanceof LogNotFoundError)) throw error;
         return sendText(response, 400, error.message);
       }
-      response.status(200);
+      response.statusCode = 200;
       response.setHeader('Content-Type', 'text/plain; charset=utf-8');
       // Headers now, not with the first line: a follow may wait long for it.
       response.flushHeaders();

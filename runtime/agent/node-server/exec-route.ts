@@ -5,7 +5,8 @@
 // lines (`application/x-ndjson`): `{"output":"<base64>"}` per write, then
 // `{"exitCode":N}` — what `skiff exec` needs for non-interactive commands.
 
-import type { Request, RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { NodeRequest, NodeRoute } from './node-routes.js';
 import { sendText } from './plain-text.js';
 
 /** Runs `command` in the container; output goes to `write` as it comes; resolves with the exit code. */
@@ -30,16 +31,10 @@ export class ExecTargetError extends Error {
 /** The media type of exec's answer. */
 export const EXEC_CONTENT_TYPE = 'application/x-ndjson';
 
-function commandOf(request: Request): string[] {
-  const value = request.query['command'];
-  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.filter((part): part is string => typeof part === 'string');
-}
-
 /** The exec handler over `exec`; the stream ends early when the client leaves or `shutdown` aborts. */
-export function execHandler(exec: ContainerExec, shutdown: AbortSignal): RequestHandler {
-  return (request: Request, response: Response, next) => {
-    const command = commandOf(request);
+export function execHandler(exec: ContainerExec, shutdown: AbortSignal): NodeRoute {
+  return (request: NodeRequest, response: ServerResponse) => {
+    const command = request.query.getAll('command');
     if (command.length === 0) {
       sendText(response, 400, 'you must specify at least one command for the container');
       return;
@@ -48,18 +43,14 @@ export function execHandler(exec: ContainerExec, shutdown: AbortSignal): Request
     const stop = () => gone.abort();
     response.once('close', stop);
     shutdown.addEventListener('abort', stop, { once: true });
-    const target = {
-      namespace: String(request.params['namespace']),
-      pod: String(request.params['pod']),
-      container: String(request.params['container']),
-    };
+    const target = request.target;
     const started = () => {
       if (response.headersSent) return;
-      response.status(200);
+      response.statusCode = 200;
       response.setHeader('Content-Type', EXEC_CONTENT_TYPE);
       response.flushHeaders();
     };
-    exec(
+    return exec(
       target,
       command,
       (data) => {
@@ -77,7 +68,7 @@ export function execHandler(exec: ContainerExec, shutdown: AbortSignal): Request
           sendText(response, error.statusCode, error.message);
           return;
         }
-        next(error);
+        throw error;
       })
       .finally(() => {
         response.off('close', stop);

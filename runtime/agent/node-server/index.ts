@@ -1,4 +1,4 @@
-// The node agent's HTTP API (the kubelet's port): container logs.
+// The node agent's HTTP API (the kubelet's port): container logs and exec.
 export type { NodePodInfo, PodResolver } from './container-logs-route.js';
 export { DEFAULT_NODE_SERVER_PORT } from './node-listener.js';
 export type { NodeListenAddress, NodeServerListener, NodeServerTls } from './node-listener.js';

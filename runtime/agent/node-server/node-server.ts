@@ -1,7 +1,7 @@
 // The node agent's HTTP API: the kubelet's port, as far as Skiff serves it
 // (container logs, exec), behind the cluster's node token.
 
-import express from 'express';
+import type { RequestListener } from 'node:http';
 import type { ContainerLogStore } from '../logs/index.js';
 import { bearerAuth } from './bearer-auth.js';
 import type { PodResolver } from './container-logs-route.js';
@@ -9,6 +9,7 @@ import { containerLogsHandler } from './container-logs-route.js';
 import { execHandler, type ContainerExec } from './exec-route.js';
 import type { NodeListenAddress, NodeServerListener, NodeServerTls } from './node-listener.js';
 import { listenNodeServer } from './node-listener.js';
+import { matchRoute, type NodeRouteEntry } from './node-routes.js';
 import { sendText } from './plain-text.js';
 
 /** What the node server serves and whom it lets in. */
@@ -27,10 +28,10 @@ export interface NodeServerOptions {
   readonly graceMs?: number;
 }
 
-/** The node server: its app, and a way to listen with it. */
+/** The node server: its request listener, and a way to listen with it. */
 export interface NodeServer {
-  /** The Express app (a request listener), for a caller that serves it itself. */
-  readonly app: express.Express;
+  /** The request listener, for a caller that serves it itself. */
+  readonly handler: RequestListener;
   /** Listens on `address` (127.0.0.1:10250 by default); resolves once listening. Call once. */
   listen(address?: NodeListenAddress): Promise<NodeServerListener>;
 }
@@ -38,40 +39,43 @@ export interface NodeServer {
 /** Builds the node server; nothing listens until listen(). */
 export function createNodeServer(options: NodeServerOptions): NodeServer {
   const shutdown = new AbortController();
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use(bearerAuth(options.token));
-  app.get(
-    '/containerLogs/:namespace/:pod/:container',
-    containerLogsHandler({
-      logs: options.logs,
-      resolvePod: options.resolvePod,
-      shutdown: shutdown.signal,
-    }),
-  );
-  if (options.exec) {
-    app.post('/exec/:namespace/:pod/:container', execHandler(options.exec, shutdown.signal));
-  }
-  app.use((_request, response) => sendText(response, 404, '404 page not found'));
-  app.use(
-    (
-      error: unknown,
-      _request: express.Request,
-      response: express.Response,
-      _next: express.NextFunction,
-    ) => {
-      if (response.headersSent) {
-        response.destroy();
-        return;
-      }
-      sendText(response, 500, error instanceof Error ? error.message : String(error));
+  const authorized = bearerAuth(options.token);
+  const routes: NodeRouteEntry[] = [
+    {
+      method: 'GET',
+      prefix: 'containerLogs',
+      handle: containerLogsHandler({
+        logs: options.logs,
+        resolvePod: options.resolvePod,
+        shutdown: shutdown.signal,
+      }),
     },
-  );
+  ];
+  if (options.exec) {
+    routes.push({
+      method: 'POST',
+      prefix: 'exec',
+      handle: execHandler(options.exec, shutdown.signal),
+    });
+  }
+  const handler: RequestListener = (request, response) => {
+    if (!authorized(request, response)) return;
+    const matched = matchRoute(routes, request);
+    if ('status' in matched) {
+      const text = matched.status === 404 ? '404 page not found' : 'Method Not Allowed';
+      return sendText(response, matched.status, text);
+    }
+    void Promise.resolve()
+      .then(() => matched.route.handle(matched.request, response))
+      .catch((error: unknown) => {
+        if (response.headersSent) return void response.destroy();
+        sendText(response, 500, error instanceof Error ? error.message : String(error));
+      });
+  };
   return {
-    app,
+    handler,
     listen: (address = {}) =>
-      listenNodeServer(app, address, {
+      listenNodeServer(handler, address, {
         shutdown,
         ...(options.tls ? { tls: options.tls } : {}),
         ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),

@@ -7,6 +7,7 @@
 //   logs/    container logs, the kubelet's layout
 //   images/  the node's image store (unless one is given)
 //   cache/   compiled and transpiled Wasm, by digest
+//   pki/     the serving certificate, when `skiff node join` made it (agent.crt, agent.key)
 
 import path from 'node:path';
 import type { ClusterApi, ResourceClient } from '../../controlplane/api/cluster-api.js';

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createClient } from '../../client/index.js';
+import { agentServingCertificate } from '../agent-certificate.js';
 import { CliError } from '../cli-error.js';
 import { clientFor } from '../image-context.js';
 
@@ -61,15 +62,18 @@ export function registerNodeJoin(program: Command): void {
       });
       const dataDir = path.resolve(flags.dataDir ?? path.join('.skiff-node', name));
       const { startNodeAgent } = await import('../../../runtime/agent/index.js');
-      const { selfSignedServingCertificate } = await import('../../../controlplane/index.js');
       const host = listen[1] || '127.0.0.1';
-      const serving = await selfSignedServingCertificate(name, [host, 'localhost', name]);
+      const serving = await agentServingCertificate(path.join(dataDir, 'pki'), name, [
+        host,
+        'localhost',
+        name,
+      ]);
       const agent = await startNodeAgent({
         api,
         name,
         dataDir,
         token: flags.token,
-        tls: { cert: serving.certificate, key: serving.key },
+        tls: serving,
         address: host,
         port: Number(listen[2]),
         maxPods,

@@ -10,7 +10,7 @@ import type { WasmBinaryInfo } from './binary/index.js';
 import { WasmFormatError, inspectWasm } from './binary/index.js';
 import { ComponentCache } from './component-cache.js';
 import { WASI_P2_INTERFACES } from './guest/wasi-p2/provider-types.js';
-import { WASI_PREVIEW1_FUNCTIONS } from './guest/wasi-p1/index.js';
+import { WASI_PREVIEW1_FUNCTIONS } from './guest/wasi-p1/function-names.js';
 import { ModuleCache } from './module-cache.js';
 import type { ComponentCode } from './sandbox/protocol.js';
 

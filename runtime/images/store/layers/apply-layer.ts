@@ -9,7 +9,6 @@ import { open } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import tar from 'tar-stream';
 import { InvalidImageError, UnsafeLayerError } from '../image-store-types.js';
 import { UnsafeEntryError } from './rootfs-paths.js';
 import type { RootfsWriter } from './rootfs-writer.js';
@@ -65,6 +64,8 @@ export async function applyLayer(writer: RootfsWriter, layer: LayerToApply): Pro
       done(null, chunk);
     },
   });
+  // Loaded here, not at the top: an idle node agent has no layer to unpack.
+  const { default: tar } = await import('tar-stream');
   const extract = tar.extract();
   const source = createReadStream(layer.file);
   const feeding =

@@ -90,12 +90,24 @@ t.test("the kubelet's answers to what it cannot serve", async (t) => {
       '{"message": "Invalid request."}',
     ],
     ['/stats/summary', TOKEN, 404, '404 page not found'],
+    ['/containerLogs/default/web', TOKEN, 404, '404 page not found'],
+    ['/containerLogs/default/web/main/extra', TOKEN, 404, '404 page not found'],
+    ['/containerLogs/default/%E0%A4%A/main', TOKEN, 404, '404 page not found'],
   ];
   for (const [path, token, status, message] of cases) {
     const response = await get(node, path, token);
     t.equal(response.status, status, `${path} (${token === TOKEN ? 'token' : token}): ${status}`);
     t.equal(await response.text(), message);
   }
+  const encoded = await get(node, '/containerLogs/default/w%65b/main');
+  t.equal(await encoded.text(), 'one\ntwo\nthree\n', 'path segments are URL-decoded');
+  const posted = await fetch(`${node.listener.url}/containerLogs/default/web/main`, {
+    dispatcher: node.dispatcher,
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
+  t.equal(posted.status, 405, 'a known path with another method');
+  t.equal(await posted.text(), 'Method Not Allowed');
   const previousOfFirst = node.store.open({ ...ref, container: 'sidecar' }, 0);
   await previousOfFirst.close();
   const previous = await get(node, '/containerLogs/default/web/sidecar?previous=1');
@@ -138,11 +150,22 @@ t.test('a client that goes away leaves no follower behind', async (t) => {
 });
 
 t.test('closing the server ends the follows', async (t) => {
+  // Reads of earlier tests end just after their answers do.
+  await waitFor(() => node.store.activeReads() === 0);
   const response = await get(node, '/containerLogs/default/web/main?follow=1');
-  const body = response.text();
-  await waitFor(() => node.store.activeReads() === 1);
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  // Closed once the log so far has arrived: the follow is then waiting for more.
+  while (!text.endsWith('three\n')) {
+    const chunk = await reader.read();
+    if (chunk.done) break;
+    text += decoder.decode(chunk.value, { stream: true });
+  }
   await node.close();
-  t.equal(await body, 'one\ntwo\nthree\n');
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+    text += decoder.decode(chunk.value, { stream: true });
+  t.equal(text, 'one\ntwo\nthree\n', 'the follow ended');
   t.equal(node.store.activeReads(), 0);
   await writer.close();
 });

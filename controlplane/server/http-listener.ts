@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { RequestListener } from 'node:http';
+import { serveUpgrades } from './upgrade-requests.js';
 
 /** A listening server. */
 export interface HttpListener {
@@ -48,6 +49,7 @@ export async function listenHttp(
         handler,
       )
     : createServer({ keepAliveTimeout: 5_000 }, handler);
+  serveUpgrades(server, handler);
   const host = (options.host ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1');
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

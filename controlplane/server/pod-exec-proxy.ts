@@ -2,10 +2,14 @@
 // the pod and container are checked here, then the request goes to the
 // agent of the pod's node (`POST /exec/{ns}/{pod}/{container}` with the node
 // token) and its answer streams back as it is: JSON lines, `{"output":
-// "<base64>"}` per write and `{"exitCode":N}` last. kubectl asks for a SPDY or WebSocket upgrade here; Skiff does not
-// serve those protocols yet and says so (`skiff exec` uses this plain form).
+// "<base64>"}` per write and `{"exitCode":N}` last — `skiff exec` reads that
+// plain form. kubectl asks for a WebSocket upgrade instead (pod-exec-websocket.ts):
+// the same lines are then re-framed as its channels once the agent answered,
+// so every error before that is a plain HTTP Status. SPDY (kubectl's older
+// protocol) is refused with a message.
 
 import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { badRequest } from '../api/errors.js';
 import type { Node } from '../api/generated/node.js';
@@ -20,7 +24,14 @@ import {
   typeOf,
   type NodeAgentClientOptions,
 } from './pod-log-proxy.js';
+import {
+  acceptExecUpgrade,
+  EXEC_SUBPROTOCOLS,
+  offersExecSubprotocol,
+  type ExecChannels,
+} from './pod-exec-websocket.js';
 import type { ResourceCall } from './resource-handlers.js';
+import { takeUpgrade } from './upgrade-requests.js';
 import { verbNotAllowed } from './responses.js';
 
 /** Serves pods/exec. */
@@ -39,13 +50,14 @@ export function createPodExecProxy(
       const { request: incoming, response, query } = call;
       if (incoming.method !== 'POST' && incoming.method !== 'GET') throw verbNotAllowed();
       call.verb = 'create';
-      if (incoming.headers.upgrade) {
-        throw badRequest(
-          `exec over ${incoming.headers.upgrade} is not served by Skiff yet: run non-interactive commands with "skiff exec pod/${name} -- COMMAND"`,
-        );
-      }
       if (query.get('stdin') === 'true' || query.get('tty') === 'true') {
         throw badRequest('stdin and tty are not supported by Skiff exec yet');
+      }
+      const upgrade = incoming.headers.upgrade?.toLowerCase();
+      if (upgrade !== undefined && (upgrade !== 'websocket' || !offersExecSubprotocol(incoming))) {
+        throw badRequest(
+          `exec over ${incoming.headers.upgrade} is not served by Skiff: use a WebSocket with ${EXEC_SUBPROTOCOLS.join(' or ')} (kubectl 1.30 and later), or "skiff exec pod/${name} -- COMMAND"`,
+        );
       }
       const command = query.getAll('command');
       if (command.length === 0)
@@ -85,6 +97,13 @@ export function createPodExecProxy(
         if (answer.statusCode !== 200) {
           throw nodeFailure(answer.statusCode, await readLimited(answer.body), name);
         }
+        if (upgrade !== undefined) {
+          const taken = takeUpgrade(incoming, response);
+          if (!taken) throw badRequest('this server does not serve upgrades here');
+          const channels = await acceptExecUpgrade(incoming, taken.socket, taken.head);
+          channels.closed.addEventListener('abort', stop, { once: true });
+          return await relayToChannels(answer.body, channels, command);
+        }
         response.status(200);
         response.setHeader('Content-Type', 'application/x-ndjson');
         response.flushHeaders();
@@ -99,4 +118,39 @@ export function createPodExecProxy(
       }
     },
   };
+}
+
+/** The agent's JSON lines from `body`, one at a time. */
+async function* jsonLines(body: Readable): AsyncGenerator<{ output?: string; exitCode?: number }> {
+  let pending = '';
+  for await (const chunk of body) {
+    pending += (chunk as Buffer).toString('utf8');
+    let newline = pending.indexOf('\n');
+    while (newline >= 0) {
+      const line = pending.slice(0, newline).trim();
+      pending = pending.slice(newline + 1);
+      if (line) yield JSON.parse(line) as { output?: string; exitCode?: number };
+      newline = pending.indexOf('\n');
+    }
+  }
+}
+
+/** Forwards the agent's answer to a WebSocket exec: output on stdout, then the exit Status. */
+async function relayToChannels(
+  body: Readable,
+  channels: ExecChannels,
+  command: readonly string[],
+): Promise<void> {
+  try {
+    for await (const frame of jsonLines(body)) {
+      if (frame.output !== undefined) channels.stdout(Buffer.from(frame.output, 'base64'));
+      if (frame.exitCode !== undefined) return channels.exit(frame.exitCode, command);
+    }
+    channels.fail('the node agent ended the exec without an exit code');
+  } catch (error) {
+    if (channels.closed.aborted) return;
+    channels.fail(
+      `the exec stream broke: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }

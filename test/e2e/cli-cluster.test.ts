@@ -4,6 +4,8 @@
 // ErrImagePull, an agent killed with -9 re-adopts its pod when started again,
 // and cordon/drain move work off a node.
 
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -123,6 +125,38 @@ t.test('a pod applied from YAML runs on the all-in-one node', async (t) => {
   const missing = await kube(['exec', 'nothere', '--', 'true']);
   t.match(missing.stderr, 'pods "nothere" not found');
 });
+
+const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl.1.32';
+const kubectlMissing = existsSync(KUBECTL) ? false : `kubectl 1.32 is not installed at ${KUBECTL}`;
+
+/** kubectl with the cluster's kubeconfig: its output and exit code. */
+function kubectl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(KUBECTL, ['--kubeconfig', kubeconfig, ...args], (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+t.test(
+  'kubectl exec: its WebSocket protocol, exit codes and errors',
+  { skip: kubectlMissing },
+  async (t) => {
+    const hostname = await kubectl(['exec', 'hello', '--', 'hostname']);
+    t.equal(hostname.stdout, 'hello\n', hostname.stderr);
+    t.equal(hostname.code, 0);
+    const failed = await kubectl(['exec', 'hello', '-c', 'main', '--', 'false']);
+    t.equal(failed.code, 1, "the command's exit code is kubectl's");
+    t.match(failed.stderr, 'command terminated with exit code 1');
+    const missing = await kubectl(['exec', 'nothere', '--', 'true']);
+    t.equal(missing.code, 1);
+    t.match(missing.stderr, 'Error from server (NotFound): pods "nothere" not found');
+    const stdin = await kubectl(['exec', '-i', 'hello', '--', 'true']);
+    t.equal(stdin.code, 1);
+    t.match(stdin.stderr, 'stdin and tty are not supported by Skiff exec yet');
+  },
+);
 
 t.test("skiff up's registry: built, pushed, and pulled by another node", async (t) => {
   t.match(clusterRegistry, /^127\.0\.0\.1:\d+$/, 'skiff up says where its registry is');

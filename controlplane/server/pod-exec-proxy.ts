@@ -10,17 +10,14 @@
 
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { request, type Dispatcher } from 'undici';
 import { badRequest } from '../api/errors.js';
 import type { Node } from '../api/generated/node.js';
 import type { Pod } from '../api/generated/pod.js';
 import { nodeAgentOrigin } from './node-endpoint.js';
 import {
-  connectionFailure,
+  callNodeAgent,
   containerOf,
   nodeAgentDispatcher,
-  nodeFailure,
-  readLimited,
   typeOf,
   type NodeAgentClientOptions,
 } from './pod-log-proxy.js';
@@ -82,21 +79,14 @@ export function createPodExecProxy(
       const stop = (): void => gone.abort();
       response.once('close', stop);
       try {
-        let answer: Dispatcher.ResponseData;
-        try {
-          answer = await request(url, {
-            method: 'POST',
-            dispatcher: agent,
-            signal: gone.signal,
-            headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
-          });
-        } catch (error) {
-          if (gone.signal.aborted) return;
-          throw connectionFailure(url, error);
-        }
-        if (answer.statusCode !== 200) {
-          throw nodeFailure(answer.statusCode, await readLimited(answer.body), name);
-        }
+        const answer = await callNodeAgent(url, {
+          method: 'POST',
+          dispatcher: agent,
+          signal: gone.signal,
+          token: options.token,
+          pod: name,
+        });
+        if (!answer) return;
         if (upgrade !== undefined) {
           const taken = takeUpgrade(incoming, response);
           if (!taken) throw badRequest('this server does not serve upgrades here');

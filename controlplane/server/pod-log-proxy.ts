@@ -151,6 +151,44 @@ export async function readLimited(body: Dispatcher.ResponseData['body']): Promis
   return Buffer.concat(chunks).subarray(0, MAX_ERROR_BYTES).toString();
 }
 
+/**
+ * One request to a node agent with the node token. Undefined when `signal`
+ * aborted it (the client left); a Kubernetes error when the agent could not
+ * be reached or answered anything but 2xx; otherwise its answer, to stream.
+ */
+export async function callNodeAgent(
+  url: URL,
+  call: {
+    readonly method: 'GET' | 'POST';
+    readonly dispatcher: Dispatcher;
+    readonly signal: AbortSignal;
+    readonly token: string | undefined;
+    readonly accept?: string;
+    /** The pod's name, for the error messages. */
+    readonly pod: string;
+  },
+): Promise<Dispatcher.ResponseData | undefined> {
+  let answer: Dispatcher.ResponseData;
+  try {
+    answer = await request(url, {
+      method: call.method,
+      dispatcher: call.dispatcher,
+      signal: call.signal,
+      headers: {
+        ...(call.accept ? { accept: call.accept } : {}),
+        ...(call.token ? { authorization: `Bearer ${call.token}` } : {}),
+      },
+    });
+  } catch (error) {
+    if (call.signal.aborted) return undefined;
+    throw connectionFailure(url, error);
+  }
+  if (answer.statusCode < 200 || answer.statusCode > 206) {
+    throw nodeFailure(answer.statusCode, await readLimited(answer.body), call.pod);
+  }
+  return answer;
+}
+
 async function streamBody(
   response: Response,
   body: Dispatcher.ResponseData['body'],
@@ -213,24 +251,15 @@ export function createPodLogProxy(
       call.response.once('close', stop);
       call.settings.serverSignal.addEventListener('abort', stop, { once: true });
       try {
-        let answer: Dispatcher.ResponseData;
-        try {
-          answer = await request(url, {
-            method: 'GET',
-            dispatcher: agent,
-            signal: gone.signal,
-            headers: {
-              accept: 'text/plain',
-              ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-            },
-          });
-        } catch (error) {
-          if (gone.signal.aborted) return;
-          throw connectionFailure(url, error);
-        }
-        if (answer.statusCode < 200 || answer.statusCode > 206) {
-          throw nodeFailure(answer.statusCode, await readLimited(answer.body), name);
-        }
+        const answer = await callNodeAgent(url, {
+          method: 'GET',
+          dispatcher: agent,
+          signal: gone.signal,
+          token: options.token,
+          accept: 'text/plain',
+          pod: name,
+        });
+        if (!answer) return;
         await streamBody(call.response, answer.body, logOptions);
       } finally {
         call.response.off('close', stop);

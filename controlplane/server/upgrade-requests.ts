@@ -7,10 +7,11 @@
 
 import type { IncomingMessage, RequestListener, Server } from 'node:http';
 import { ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 interface PendingUpgrade {
-  readonly socket: Duplex;
+  readonly socket: Socket;
   readonly head: Buffer;
   readonly endOnFinish: () => void;
 }
@@ -20,9 +21,11 @@ const pending = new WeakMap<IncomingMessage, PendingUpgrade>();
 /** Serves upgrade requests on `server` with `handler`, as the file's header says. */
 export function serveUpgrades(server: Server, handler: RequestListener): void {
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // An http(s) server's upgrade socket is a net.Socket (a TLSSocket is one).
+    if (!(socket instanceof Socket)) return void socket.destroy();
     const response = new ServerResponse(request);
     response.shouldKeepAlive = false;
-    response.assignSocket(socket as never);
+    response.assignSocket(socket);
     // An answer that is not an upgrade ends the connection (nothing else can follow it).
     const endOnFinish = (): void => void socket.end();
     response.once('finish', endOnFinish);
@@ -40,11 +43,11 @@ export function serveUpgrades(server: Server, handler: RequestListener): void {
 export function takeUpgrade(
   request: IncomingMessage,
   response: ServerResponse,
-): { socket: Duplex; head: Buffer } | undefined {
+): { socket: Socket; head: Buffer } | undefined {
   const upgrade = pending.get(request);
   if (!upgrade) return undefined;
   pending.delete(request);
   response.off('finish', upgrade.endOnFinish);
-  response.detachSocket(upgrade.socket as never);
+  response.detachSocket(upgrade.socket);
   return { socket: upgrade.socket, head: upgrade.head };
 }

@@ -1,8 +1,10 @@
 // `skiff up` and `skiff node join` as separate processes, driven through the
 // CLI as a user would: a pod applied from YAML runs on the all-in-one node,
 // a second node joins over HTTPS, a pod with an unreachable image shows
-// ErrImagePull, an agent killed with -9 re-adopts its pod when started again,
-// and cordon/drain move work off a node.
+// ErrImagePull, a joined node reports exit codes, OOMKilled and liveness
+// restarts and deletes with grace, kubectl exec speaks its WebSocket, an
+// agent killed with -9 re-adopts its pod when started again, and
+// cordon/drain move work off a node.
 
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -275,6 +277,71 @@ t.test('a crash loop: CrashLoopBackOff, RESTARTS and logs --previous', async (t)
   t.equal(previous.stdout, 'crashed\n', previous.stderr);
   await kube(['delete', 'pod', 'crasher', '--grace-period', '0']);
 });
+
+t.test(
+  'on a joined node: exit codes, OOMKilled, a liveness restart, a graceful delete',
+  async (t) => {
+    const image = `${clusterRegistry}/hello/busybox:2`;
+    const pod = (name: string, container: string, spec = 'restartPolicy: Never') =>
+      [
+        'apiVersion: v1',
+        'kind: Pod',
+        `metadata: {name: ${name}}`,
+        'spec:',
+        `  ${spec}`,
+        '  nodeSelector: {kubernetes.io/hostname: worker-1}',
+        `  containers: [{name: main, image: "${image}", ${container}}]`,
+      ].join('\n');
+    const manifest = [
+      pod('exit-0', 'args: [stress, --exit, "0"]'),
+      pod('exit-3', 'args: [stress, --exit, "3"]'),
+      pod('oom', 'args: [stress, --grow-mib, "64"], resources: {limits: {memory: 16Mi}}'),
+      pod(
+        'hung',
+        'args: [stress, --spin], livenessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1, failureThreshold: 2}',
+        'restartPolicy: Always',
+      ),
+    ].join('\n---\n');
+    t.equal((await kube(['apply', '-f', '-'], manifest)).code, 0);
+    await waitFor(
+      ['get', 'pods'],
+      /exit-0\s+0\/1\s+Completed[\s\S]*exit-3\s+0\/1\s+Error[\s\S]*hung\s+\S+\s+\S+\s+[1-9][\s\S]*oom\s+0\/1\s+OOMKilled/,
+      60_000,
+    );
+    const terminated = async (name: string) =>
+      (
+        JSON.parse((await kube(['get', 'pod', name, '-o', 'json'])).stdout) as {
+          status: {
+            phase: string;
+            containerStatuses: { state: { terminated?: { exitCode: number; reason: string } } }[];
+          };
+        }
+      ).status;
+    t.match(await terminated('exit-0'), {
+      phase: 'Succeeded',
+      containerStatuses: [{ state: { terminated: { exitCode: 0, reason: 'Completed' } } }],
+    });
+    t.match(await terminated('exit-3'), {
+      phase: 'Failed',
+      containerStatuses: [{ state: { terminated: { exitCode: 3, reason: 'Error' } } }],
+    });
+    t.match(await terminated('oom'), {
+      phase: 'Failed',
+      containerStatuses: [{ state: { terminated: { exitCode: 137, reason: 'OOMKilled' } } }],
+    });
+    const events = await kube(['describe', 'pod', 'hung']);
+    t.match(events.stdout, /Liveness probe failed/);
+    t.match(events.stdout, /Container main failed liveness probe, will be restarted/);
+
+    // Graceful: the agent stops the container, then the pod is gone.
+    const deleted = await kube(['delete', 'pod', 'hung', '--grace-period', '5', '--wait']);
+    t.equal(deleted.code, 0, deleted.stderr);
+    t.match(deleted.stdout, 'pod "hung" deleted');
+    const gone = await kube(['get', 'pod', 'hung']);
+    t.match(gone.stderr, 'pods "hung" not found');
+    for (const name of ['exit-0', 'exit-3', 'oom']) await kube(['delete', 'pod', name]);
+  },
+);
 
 t.test('a node agent killed with -9 and started again re-adopts its pods', async (t) => {
   const manifest = [

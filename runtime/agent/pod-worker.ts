@@ -10,7 +10,8 @@
 // Status is written as a merge patch of `status` after each change, coalesced
 // so a burst of changes makes one write. Restarts of the agent: the pod's
 // record in the agent's LMDB gives back its IP and how many times each
-// container started, so a container that was running counts as restarted once.
+// container started, so a container that was running counts as restarted once;
+// a pod that had already Succeeded or Failed is left as it ended.
 
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -67,6 +68,13 @@ export class PodWorker {
   #conditions: PodCondition[] = [];
   #sync: Promise<void> | undefined;
   #dirty = false;
+  /**
+   * No more status writes: the pod had ended before an agent restart (its
+   * status is final), or the agent is shutting down (the pod stays as last
+   * reported, for the next start to re-adopt; a container stopped by the
+   * shutdown is not the pod failing).
+   */
+  #statusFrozen = false;
   #terminating: Promise<void> | undefined;
   #running: Promise<void> | undefined;
   #released: Promise<void> | undefined;
@@ -110,6 +118,7 @@ export class PodWorker {
 
   /** Stops the containers without touching the API (the agent is shutting down). */
   async shutdown(): Promise<void> {
+    this.#statusFrozen = true;
     this.#stopping.abort();
     await Promise.all([...this.#init, ...this.#containers].map((c) => c.stop(0)));
     await this.#running;
@@ -133,6 +142,15 @@ export class PodWorker {
     const { state, ips, podsDir, services } = this.#options;
     const pod = this.#pod;
     const remembered = state.get(this.#uid);
+    // A pod that had finished before the agent restarted stays as it ended:
+    // the kubelet runs no container of a Succeeded or Failed pod again, and
+    // its status in the API is final.
+    const phase = pod.status?.phase;
+    if (remembered && (phase === 'Succeeded' || phase === 'Failed')) {
+      this.#record = remembered;
+      this.#statusFrozen = true;
+      return;
+    }
     const podIP = remembered?.podIP ?? ips.allocate();
     this.#record = remembered ?? {
       namespace: pod.metadata.namespace ?? 'default',
@@ -276,6 +294,7 @@ export class PodWorker {
   }
 
   #changed(): void {
+    if (this.#statusFrozen) return;
     this.#dirty = true;
     this.#sync ??= this.#writeStatus().finally(() => {
       this.#sync = undefined;

@@ -211,7 +211,11 @@ t.test('an HTTP server passes its probes; init containers run first', async (t) 
 
 t.test('a restarted agent re-adopts its pods: restarted once, same IP', async (t) => {
   await pods.create(podOf('sticky', { args: ['sleep', '600'] }, { nodeName: 'skiff-node-2' }));
+  await pods.create(
+    podOf('done', { args: ['echo', 'once'] }, { nodeName: 'skiff-node-2', restartPolicy: 'Never' }),
+  );
   const before = await cluster.waitForPod('sticky', (p) => p.status?.phase === 'Running');
+  const done = await cluster.waitForPod('done', (p) => p.status?.phase === 'Succeeded');
   const agent = cluster.nodes.find((n) => n.name === 'skiff-node-2');
   await agent?.stop();
   const again = await cluster.addNode('skiff-node-2');
@@ -221,7 +225,18 @@ t.test('a restarted agent re-adopts its pods: restarted once, same IP', async (t
   );
   t.equal(main(after)?.restartCount, 1, `restarted exactly once: ${JSON.stringify(main(after))}`);
   t.equal(after.status?.podIP, before.status?.podIP, 'same pod IP');
+  // A pod that had ended is left as it ended: its container does not run again.
+  const ended = await pods.get('done', { namespace: 'default' });
+  t.equal(ended.status?.phase, 'Succeeded');
+  t.equal(main(ended)?.restartCount, 0);
+  t.equal(main(ended)?.containerID, main(done)?.containerID, 'the same (only) run');
   const bound = await pods.list({ fieldSelector: 'spec.nodeName=skiff-node-2' });
   t.equal(again.podCount(), bound.items.length, 'one worker per pod of the node');
   await pods.delete('sticky', { namespace: 'default', gracePeriodSeconds: 0 });
+  await pods.delete('done', { namespace: 'default' });
+  await cluster.waitForPod('done', () => false, 5_000).catch(() => undefined);
+  t.notOk(
+    await pods.get('done', { namespace: 'default' }).catch(() => undefined),
+    'an ended pod is still deleted by its agent',
+  );
 });

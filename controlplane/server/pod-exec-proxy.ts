@@ -16,6 +16,7 @@ import type { Pod } from '../api/generated/pod.js';
 import { nodeAgentOrigin } from './node-endpoint.js';
 import {
   callNodeAgent,
+  clientPresence,
   containerOf,
   nodeAgentDispatcher,
   typeOf,
@@ -75,9 +76,7 @@ export function createPodExecProxy(
         command.map((part): [string, string] => ['command', part]),
       );
       const url = new URL(`${nodeAgentOrigin(node, scheme)}/${path}?${search.toString()}`);
-      const gone = new AbortController();
-      const stop = (): void => gone.abort();
-      response.once('close', stop);
+      const gone = clientPresence(response, call.settings.serverSignal);
       try {
         const answer = await callNodeAgent(url, {
           method: 'POST',
@@ -91,7 +90,7 @@ export function createPodExecProxy(
           const taken = takeUpgrade(incoming, response);
           if (!taken) throw badRequest('this server does not serve upgrades here');
           const channels = await acceptExecUpgrade(incoming, taken.socket, taken.head);
-          channels.closed.addEventListener('abort', stop, { once: true });
+          channels.closed.addEventListener('abort', gone.abort, { once: true });
           return await relayToChannels(answer.body, channels, command);
         }
         response.status(200);
@@ -104,7 +103,7 @@ export function createPodExecProxy(
           if (!response.writableEnded && !response.destroyed) response.end();
         }
       } finally {
-        response.off('close', stop);
+        gone.release();
       }
     },
   };

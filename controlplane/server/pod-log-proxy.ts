@@ -152,6 +152,32 @@ export async function readLimited(body: Dispatcher.ResponseData['body']): Promis
 }
 
 /**
+ * A signal that aborts when the client of `response` goes away or the server
+ * shuts down (`serverSignal`): what ends a proxied stream. `abort()` ends it
+ * early too; `release()` stops listening.
+ */
+export function clientPresence(
+  response: {
+    once(event: 'close', listener: () => void): unknown;
+    off(event: 'close', listener: () => void): unknown;
+  },
+  serverSignal: AbortSignal,
+): { readonly signal: AbortSignal; abort(): void; release(): void } {
+  const gone = new AbortController();
+  const abort = (): void => gone.abort();
+  response.once('close', abort);
+  serverSignal.addEventListener('abort', abort, { once: true });
+  return {
+    signal: gone.signal,
+    abort,
+    release() {
+      response.off('close', abort);
+      serverSignal.removeEventListener('abort', abort);
+    },
+  };
+}
+
+/**
  * One request to a node agent with the node token. Undefined when `signal`
  * aborted it (the client left); a Kubernetes error when the agent could not
  * be reached or answered anything but 2xx; otherwise its answer, to stream.
@@ -246,10 +272,7 @@ export function createPodLogProxy(
       const path = ['containerLogs', namespace, name, container].map(encodeURIComponent).join('/');
       const url = new URL(`${nodeAgentOrigin(node, scheme)}/${path}${nodeLogQuery(logOptions)}`);
 
-      const gone = new AbortController();
-      const stop = (): void => gone.abort();
-      call.response.once('close', stop);
-      call.settings.serverSignal.addEventListener('abort', stop, { once: true });
+      const gone = clientPresence(call.response, call.settings.serverSignal);
       try {
         const answer = await callNodeAgent(url, {
           method: 'GET',
@@ -262,8 +285,7 @@ export function createPodLogProxy(
         if (!answer) return;
         await streamBody(call.response, answer.body, logOptions);
       } finally {
-        call.response.off('close', stop);
-        call.settings.serverSignal.removeEventListener('abort', stop);
+        gone.release();
       }
     },
   };

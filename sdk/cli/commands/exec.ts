@@ -4,12 +4,10 @@
 // comes and its exit code becomes ours, as with kubectl.
 
 import type { Command } from 'commander';
-import type { Pod } from '../../../controlplane/api/generated/index.js';
-import { resourceTypeFor } from '../../../controlplane/api/resources.js';
 import { execInPod } from '../../client/index.js';
 import { CliError } from '../cli-error.js';
 import { kubeAction, kubeContext, withKubeFlags, type KubeFlags } from './kube-context.js';
-import { containerOf, podName } from './logs.js';
+import { containerOf, getPod, podName } from './logs.js';
 
 interface ExecFlags extends KubeFlags {
   readonly container?: string;
@@ -40,12 +38,7 @@ export function registerExec(program: Command): void {
         (what) => `cannot exec into ${what}: skiff exec runs in pods (pod/NAME)`,
       );
       const context = await kubeContext(flags);
-      const podType = resourceTypeFor('v1', 'Pod');
-      if (!podType) throw new Error('no resource type for v1 Pod');
-      const found = await context.api
-        .resource<Pod>(podType)
-        .get(name, { namespace: context.namespace });
-      const container = containerOf(found, name, flags.container);
+      const container = containerOf(await getPod(context, name), name, flags.container);
       const writes: Promise<void>[] = [];
       const exitCode = await execInPod(context.api.transport, context.namespace, name, {
         command,

@@ -13,7 +13,13 @@ import { readPodLogs } from '../../client/index.js';
 import { CliError } from '../cli-error.js';
 import { parseDuration } from '../kube/flag-values.js';
 import { resolveType } from '../kube/resource-args.js';
-import { kubeAction, kubeContext, withKubeFlags, type KubeFlags } from './kube-context.js';
+import {
+  kubeAction,
+  kubeContext,
+  withKubeFlags,
+  type KubeContext,
+  type KubeFlags,
+} from './kube-context.js';
 
 interface LogsFlags extends KubeFlags {
   readonly follow?: boolean;
@@ -99,6 +105,13 @@ function allContainerNames(pod: Pod): string {
 }
 
 /** The container to read, chosen as kubectl chooses it. */
+/** The pod `name` in the context's namespace (the API's NotFound when there is none). */
+export async function getPod(context: KubeContext, name: string): Promise<Pod> {
+  const podType = resourceTypeFor('v1', 'Pod');
+  if (!podType) throw new Error('no resource type for v1 Pod');
+  return context.api.resource<Pod>(podType).get(name, { namespace: context.namespace });
+}
+
 /** The container a command means: the one asked for, the pod's default-container annotation, or the first (saying so). */
 export function containerOf(pod: Pod, name: string, requested: string | undefined): string {
   const containers = pod.spec?.containers ?? [];
@@ -158,12 +171,7 @@ export function registerLogs(program: Command): void {
       const name = podName(pod);
       const request = logRequest(flags);
       const context = await kubeContext(flags);
-      const podType = resourceTypeFor('v1', 'Pod');
-      if (!podType) throw new Error('no resource type for v1 Pod');
-      const found = await context.api
-        .resource<Pod>(podType)
-        .get(name, { namespace: context.namespace });
-      const container = containerOf(found, name, inline ?? flags.container);
+      const container = containerOf(await getPod(context, name), name, inline ?? flags.container);
       const chunks = await readPodLogs(context.api.transport, context.namespace, name, {
         ...request,
         container,

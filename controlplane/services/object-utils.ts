@@ -1,7 +1,7 @@
 // Small helpers for JSON-shaped API objects: type guards, deep copy and
 // equality, and the timestamps Kubernetes writes (RFC 3339, whole seconds).
 
-import { deepEqual, isRecord, rfc3339 } from '../api/json-values.js';
+import { copyJson, deepEqual, isRecord, rfc3339 } from '../api/json-values.js';
 import type { KubeObject } from '../api/types.js';
 
 // The API package's JSON helpers, for the services' modules to import from one place.
@@ -14,7 +14,7 @@ export function isKubeObject(value: unknown): value is KubeObject {
 
 /** A deep copy of a JSON value (objects handed to and from callers are never shared). */
 export function clone<T>(value: T): T {
-  return structuredClone(value);
+  return copyJson(value);
 }
 
 /** The record at `object[key]`, created empty when absent or not a record. */

@@ -2,6 +2,8 @@
 // are frozen, so that one consumer's mutation cannot change what the others,
 // or the memory store itself, hold.
 
+import { copyJson } from '../api/json-values.js';
+
 /** Freezes `value` and everything reachable from it; returns it. */
 export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -13,5 +15,5 @@ export function deepFreeze<T>(value: T): T {
 
 /** A deep, frozen copy of a caller's value: later changes by the caller do not reach it. */
 export function frozenCopy<T>(value: T): T {
-  return deepFreeze(structuredClone(value));
+  return deepFreeze(copyJson(value));
 }

@@ -46,6 +46,7 @@ import {
   conflict,
   notFound,
 } from './errors.js';
+import { copyJson } from '../api/json-values.js';
 import { frozenCopy } from './frozen.js';
 import { checkKey, prefixEnd } from './key-order.js';
 import { assemblePage, changesSince, pageLimit, type Change } from './list-page.js';
@@ -301,7 +302,7 @@ class LmdbStore implements Store {
     });
     if (outcome instanceof StoreError) throw outcome;
     await this.#sequencer.committed(eventOf(outcome));
-    return { ...storedAfter(outcome), value: structuredClone(storedAfter(outcome).value) };
+    return { ...storedAfter(outcome), value: copyJson(storedAfter(outcome).value) };
   }
 
   /** Puts back what a failed write at `revision` may have written. */

@@ -17,6 +17,7 @@ import {
   conflict,
   notFound,
 } from './errors.js';
+import { copyJson } from '../api/json-values.js';
 import { frozenCopy } from './frozen.js';
 import { checkKey, lowerBound, prefixEnd } from './key-order.js';
 import { assemblePage, changesSince, pageLimit, type Change } from './list-page.js';
@@ -35,7 +36,7 @@ export interface MemoryStoreOptions {
 
 /** A copy the caller may change. */
 function copyOf(stored: Stored): Stored {
-  return { ...stored, value: structuredClone(stored.value) };
+  return { ...stored, value: copyJson(stored.value) };
 }
 
 /** The Store in memory: nothing outlives the process. */

@@ -4,7 +4,7 @@
 // The result lists every problem at once, as Kubernetes' 422 does.
 
 import type { FieldError } from '../errors.js';
-import { isRecord } from '../json-values.js';
+import { copyJson, isRecord } from '../json-values.js';
 import type { ResourceType } from '../resources.js';
 import type { KubeObject } from '../types.js';
 import { KIND_RULES } from './kinds.js';
@@ -83,9 +83,13 @@ export function validateObject(
   if (structural || !isRecord(object.metadata)) {
     return { errors: distinct(schema.errors), unknownFields: schema.unknownFields };
   }
-  const copy = structuredClone(object);
-  const zeroFilled = fillZeroValues(type.kind, copy);
-  const semantic = semanticErrors(type, copy, context);
+  // The rules judge a missing required scalar as its zero value, on a copy
+  // that has them filled in; when the schema passed, none is missing and the
+  // object itself is judged (the rules only read it).
+  const passed = schema.errors.length === 0 && schema.unknownFields.length === 0;
+  const judged = passed ? object : copyJson(object);
+  const zeroFilled = passed ? new Set<string>() : fillZeroValues(type.kind, judged);
+  const semantic = semanticErrors(type, judged, context);
   // A missing scalar is judged by the rules, as its zero value; where the
   // rules report a field (or, for a missing object, inside it), their wording
   // (Kubernetes') replaces the schema's.

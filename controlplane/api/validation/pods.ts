@@ -5,7 +5,7 @@
 import { applyPodSpecDefaults } from '../defaults/pod-spec.js';
 import type { FieldError } from '../errors.js';
 import type { Pod, PodSpec, PodStatus, Toleration } from '../generated/index.js';
-import { deepEqual } from '../json-values.js';
+import { copyJson, deepEqual } from '../json-values.js';
 import { child, forbidden, index, invalidValue } from './field-errors.js';
 import { inclusiveRangeError, isValidIP } from './names.js';
 import { validatePodSpec } from './pod-spec.js';
@@ -65,8 +65,8 @@ function activeDeadlineErrors(next: number | undefined, old: number | undefined)
 /** The spec rules of a pod update (`ValidatePodUpdate`). */
 export function validatePodUpdate(pod: Pod, old: Pod): FieldError[] {
   // Compare defaulted copies: an update that omits a default changes nothing.
-  const next = applyPodSpecDefaults(structuredClone(pod.spec ?? { containers: [] }), 'pod');
-  const before = applyPodSpecDefaults(structuredClone(old.spec ?? { containers: [] }), 'pod');
+  const next = applyPodSpecDefaults(copyJson(pod.spec ?? { containers: [] }), 'pod');
+  const before = applyPodSpecDefaults(copyJson(old.spec ?? { containers: [] }), 'pod');
   for (const list of ['containers', 'initContainers'] as const) {
     if ((next[list] ?? []).length !== (before[list] ?? []).length) {
       return [forbidden(child('spec', list), 'pod updates may not add or remove containers')];
@@ -86,7 +86,7 @@ export function validatePodUpdate(pod: Pod, old: Pod): FieldError[] {
   if (errors.length > 0) return errors;
 
   // The old spec with every change an update may make, taken from the new one.
-  const allowed: PodSpec = structuredClone(before);
+  const allowed: PodSpec = copyJson(before);
   allowed.containers.forEach((c, i) => (c.image = next.containers[i]?.image));
   (allowed.initContainers ?? []).forEach((c, i) => (c.image = next.initContainers?.[i]?.image));
   allowed.activeDeadlineSeconds = next.activeDeadlineSeconds;

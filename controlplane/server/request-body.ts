@@ -36,16 +36,18 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
     const chunks: Buffer[] = [];
     let size = 0;
     let oversized = Number(request.headers['content-length'] ?? 0) > limit;
+    let settled = false;
+    // Listeners stay until the request is gone: removing them costs more
+    // than a settled promise ignoring a late event. No 'error' listener: an
+    // IncomingMessage emits 'error' only to listeners, and 'close' follows.
     const settle = (error?: Error): void => {
-      request.off('data', onData);
-      request.off('end', onEnd);
-      request.off('error', onError);
-      request.off('close', onClose);
+      if (settled) return;
+      settled = true;
       if (error) reject(error);
       else if (oversized) reject(tooLarge(limit));
       else resolve(chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, size));
     };
-    const onData = (chunk: Buffer): void => {
+    request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) oversized = true;
       if (!oversized) {
@@ -57,17 +59,12 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
         request.destroy();
         settle();
       }
-    };
-    const onEnd = (): void => settle();
-    const onError = (error: Error): void => settle(error);
+    });
+    request.on('end', () => settle());
     // A client that goes away mid-body: 'close' without 'end'.
-    const onClose = (): void => {
-      if (!request.readableEnded) settle(new Error('the client closed the request before its end'));
-    };
-    request.on('data', onData);
-    request.on('end', onEnd);
-    request.on('error', onError);
-    request.on('close', onClose);
+    request.on('close', () => {
+      if (!request.complete) settle(new Error('the client closed the request before its end'));
+    });
   });
 }
 

@@ -1,9 +1,16 @@
 // The API server (issue 4): 10,000 pod creates over HTTPS from 16 concurrent
 // clients against a `skiff controlplane` process (LMDB); then 10,000 more into
 // a namespace 100 watchers follow, each expected to receive every event.
-// Baseline, same run, same client: the
+// Each server first takes 2,000 requests unmeasured (its steady state is
+// what is measured, not its JIT warm-up). Baseline, same run, same client: the
 // same POSTs to an express app that only parses and echoes the body
 // (bench/lib/echo-server.ts), i.e. what HTTPS + JSON + express cost alone.
+//
+// Each load also reports the server's CPU per request (its process's
+// user + system time over the load, all threads), which, unlike throughput,
+// does not depend on how much of the two cores the client took; and the
+// creates are run once more in-process (services + LMDB, no HTTP) to show
+// what the API's own work costs next to HTTPS and express.
 //
 // Targets: ≥ 3,000 creates/s and p99 ≤ 50 ms here (Kubernetes' SLO for
 // mutating calls is p99 ≤ 1 s); no watcher misses an event.
@@ -14,10 +21,18 @@ import { createInterface } from 'node:readline';
 import { fetch, request } from 'undici';
 import type { Agent } from 'undici';
 import { startControlPlane } from '../test/helpers/controlplane.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import { createApiServices } from '../controlplane/services/index.js';
+import { openLmdbStore } from '../controlplane/store/index.js';
+import type { KubeKinds } from '../controlplane/api/generated/index.js';
+import { processCpuMs } from './lib/process-cpu.js';
 import { ms, summarize, table } from './lib/stats.js';
 
 const CREATES = Number(process.env.SKIFF_BENCH_CREATES ?? 10_000);
 const CLIENTS = 16;
+/** Requests each server gets before it is measured: steady state, as a running API server is, not its JIT warm-up. */
+const WARM_UP = Number(process.env.SKIFF_BENCH_WARM_UP ?? 2_000);
 const WATCHERS = Number(process.env.SKIFF_BENCH_WATCHERS ?? 100);
 const PODS_PATH = '/api/v1/namespaces/default/pods';
 
@@ -26,26 +41,35 @@ interface LoadResult {
   readonly seconds: number;
   readonly latencies: number[];
   readonly failures: number;
+  /** The server's CPU per request, in µs (undefined without /proc). */
+  readonly serverCpuMicros?: number;
 }
 
-function podBody(i: number): string {
+function podBody(i: number, prefix = 'bench'): string {
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: `bench-${i}`, labels: { app: 'bench' } },
+    metadata: { name: `${prefix}-${i}`, labels: { app: 'bench' } },
     spec: { containers: [{ name: 'app', image: 'registry.local/bench/app:v1' }] },
   });
 }
 
-/** CREATES POSTs of pods to `url` from CLIENTS concurrent clients. */
-async function createLoad(url: string, token: string, dispatcher: Agent): Promise<LoadResult> {
+/** `count` POSTs of pods to `url` from CLIENTS concurrent clients, to the server process `serverPid`. */
+async function createLoad(
+  url: string,
+  token: string,
+  dispatcher: Agent,
+  serverPid: number | undefined,
+  { count = CREATES, prefix = 'bench' } = {},
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let next = 0;
   let failures = 0;
+  const cpuBefore = serverPid === undefined ? undefined : processCpuMs(serverPid);
   const began = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
-      while (next < CREATES) {
+      while (next < count) {
         const i = next++;
         const sent = performance.now();
         // undici's request(): fetch() costs the client more CPU than the
@@ -54,7 +78,7 @@ async function createLoad(url: string, token: string, dispatcher: Agent): Promis
           dispatcher,
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: podBody(i),
+          body: podBody(i, prefix),
         });
         await response.body.arrayBuffer();
         latencies.push(performance.now() - sent);
@@ -63,7 +87,52 @@ async function createLoad(url: string, token: string, dispatcher: Agent): Promis
     }),
   );
   const seconds = (performance.now() - began) / 1000;
-  return { perSecond: CREATES / seconds, seconds, latencies, failures };
+  const cpuAfter = serverPid === undefined ? undefined : processCpuMs(serverPid);
+  const serverCpuMicros =
+    cpuBefore === undefined || cpuAfter === undefined
+      ? undefined
+      : ((cpuAfter - cpuBefore) * 1000) / count;
+  return {
+    perSecond: count / seconds,
+    seconds,
+    latencies,
+    failures,
+    ...(serverCpuMicros !== undefined ? { serverCpuMicros } : {}),
+  };
+}
+
+/** The same creates through the services in this process (LMDB in a temp dir, no HTTP): CPU µs per create. */
+async function inProcessCreates(): Promise<{ perSecond: number; cpuMicros: number }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'skiff-bench-services-'));
+  const store = await openLmdbStore({ path: path.join(dir, 'state') });
+  try {
+    const api = createApiServices({ store });
+    await api.ready();
+    const run = async (round: number) => {
+      let next = 0;
+      const cpu = process.cpuUsage();
+      const began = performance.now();
+      await Promise.all(
+        Array.from({ length: CLIENTS }, async () => {
+          while (next < CREATES) {
+            const i = next++;
+            const pod = JSON.parse(podBody(i + round * CREATES)) as KubeKinds['Pod'];
+            await api.pods.create(pod, { namespace: 'default' });
+          }
+        }),
+      );
+      const used = process.cpuUsage(cpu);
+      return {
+        perSecond: CREATES / ((performance.now() - began) / 1000),
+        cpuMicros: (used.user + used.system) / CREATES,
+      };
+    };
+    await run(0); // warm-up: compiles the schemas, as the server had done before its load
+    return await run(1);
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** A watcher from `revision` that counts ADDED events until it has seen `expected`. */
@@ -98,7 +167,9 @@ async function countAdded(
 }
 
 /** Starts the echo baseline on the control plane's own certificate; resolves with its URL and a stop function. */
-async function startEcho(dataDir: string): Promise<{ url: string; stop: () => void }> {
+async function startEcho(
+  dataDir: string,
+): Promise<{ url: string; pid: number | undefined; stop: () => void }> {
   const script = new URL('./lib/echo-server.js', import.meta.url).pathname;
   const pki = path.join(dataDir, 'pki');
   const child = spawn(
@@ -113,20 +184,40 @@ async function startEcho(dataDir: string): Promise<{ url: string; stop: () => vo
     lines.once('line', resolve);
     child.once('exit', (code) => reject(new Error(`echo server exited (${code})`)));
   });
-  return { url, stop: () => child.kill('SIGTERM') };
+  return { url, pid: child.pid, stop: () => child.kill('SIGTERM') };
+}
+
+function micros(value: number): string {
+  return `${value.toFixed(0)} µs`;
+}
+
+/** The servers' CPU per request: the echo's, a create's (and as a multiple of the echo's). */
+function cpuLine(baseline: LoadResult, alone: LoadResult, watched: LoadResult): string {
+  const echo = baseline.serverCpuMicros;
+  const create = alone.serverCpuMicros;
+  if (echo === undefined || create === undefined) return 'not measured (no /proc)';
+  const withWatchers = watched.serverCpuMicros;
+  return `echo ${micros(echo)}, create ${micros(create)} (${(create / echo).toFixed(2)}× echo)${
+    withWatchers === undefined ? '' : `, create with ${WATCHERS} watchers ${micros(withWatchers)}`
+  }`;
 }
 
 const WATCHED = 'watched';
 const watchedPods = `/api/v1/namespaces/${WATCHED}/pods`;
 
+const services = await inProcessCreates();
 const cp = await startControlPlane();
 try {
   const echo = await startEcho(cp.dataDir);
-  const baseline = await createLoad(`${echo.url}${PODS_PATH}`, cp.token, cp.dispatcher);
+  const warmUp = { count: WARM_UP, prefix: 'warm-up' };
+  await createLoad(`${echo.url}${PODS_PATH}`, cp.token, cp.dispatcher, echo.pid, warmUp);
+  const baseline = await createLoad(`${echo.url}${PODS_PATH}`, cp.token, cp.dispatcher, echo.pid);
   echo.stop();
 
   // Creates alone, then the same number into a namespace 100 watchers follow.
-  const alone = await createLoad(`${cp.server}${PODS_PATH}`, cp.token, cp.dispatcher);
+  const cpPid = cp.process.pid;
+  await createLoad(`${cp.server}${PODS_PATH}`, cp.token, cp.dispatcher, cpPid, warmUp);
+  const alone = await createLoad(`${cp.server}${PODS_PATH}`, cp.token, cp.dispatcher, cpPid);
 
   await (
     await cp.request('POST', '/api/v1/namespaces', { metadata: { name: WATCHED } })
@@ -146,7 +237,7 @@ try {
       () => (seen[i] = (seen[i] ?? 0) + 1),
     ),
   );
-  const watched = await createLoad(`${cp.server}${watchedPods}`, cp.token, cp.dispatcher);
+  const watched = await createLoad(`${cp.server}${watchedPods}`, cp.token, cp.dispatcher, cpPid);
   const deadline = Date.now() + 60_000;
   while (seen.some((count) => count < CREATES) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -177,6 +268,11 @@ try {
         'watchers',
         `${complete}/${WATCHERS} received all ${CREATES} events (fewest: ${Math.min(...seen)})`,
       ],
+      ['server CPU/request', cpuLine(baseline, alone, watched)],
+      [
+        'in-process creates',
+        `${services.perSecond.toFixed(0)}/s, ${micros(services.cpuMicros)} CPU each (services + LMDB, no HTTP)`,
+      ],
     ]) + '\n',
   );
   process.stdout.write(
@@ -197,6 +293,11 @@ try {
       watchers: WATCHERS,
       watchersComplete: complete,
       fewestEvents: Math.min(...seen),
+      baselineServerCpuMicros: baseline.serverCpuMicros,
+      serverCpuMicros: alone.serverCpuMicros,
+      watchedServerCpuMicros: watched.serverCpuMicros,
+      inProcessPerSecond: services.perSecond,
+      inProcessCpuMicros: services.cpuMicros,
       targets: { createsPerSecond: 3000, p99: 50 },
     }) + '\n',
   );

@@ -1,8 +1,7 @@
 // The `/api` and `/apis` trees: discovery documents at the roots and
 // group-versions, resources below them (dispatched to the verb handlers).
 
-import type { NextFunction, Request, Response } from 'express';
-import { Router } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { aggregatedDiscovery } from './discovery/aggregated.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery/documents.js';
 import { discoveryContentType, negotiateDiscovery, negotiateResponse } from './media-types.js';
@@ -72,6 +71,7 @@ function serveDiscovery(path: ApiPath, request: Request, response: Response): vo
 async function serveResource(
   settings: HandlerSettings,
   target: ResourceRequest,
+  query: URLSearchParams,
   request: Request,
   response: Response,
   nodeProxies: NodeProxies | undefined,
@@ -83,7 +83,7 @@ async function serveResource(
     request,
     response,
     target,
-    query: new URL(request.originalUrl, 'http://localhost').searchParams,
+    query,
     client: settings.api.resource(target.type),
     set verb(verb: string) {
       info.verb = verb;
@@ -110,20 +110,23 @@ export interface NodeProxies {
   readonly exec: PodExecProxy;
 }
 
-/** The router of `/api` and `/apis` (mounted at the root of the app); `nodeProxies` serve pods/log and pods/exec. */
-export function apiRouter(settings: HandlerSettings, nodeProxies?: NodeProxies): Router {
-  const router = Router();
-  router.use((request: Request, response: Response, next: NextFunction) => {
-    const pathname = new URL(request.originalUrl, 'http://localhost').pathname;
-    if (!/^\/apis?(\/|$)/.test(pathname)) return next();
-    const path = parseApiPath(pathname);
+/**
+ * The handler of `/api` and `/apis` (used at the root of the app; other paths
+ * go on to the next handler). A plain middleware rather than a Router: every
+ * API request passes here, and a nested Router's dispatch costs more than
+ * the one test it would make.
+ */
+export function apiHandler(settings: HandlerSettings, nodeProxies?: NodeProxies): RequestHandler {
+  return (request: Request, response: Response, next: NextFunction) => {
+    const url = new URL(request.originalUrl, 'http://localhost');
+    if (!/^\/apis?(\/|$)/.test(url.pathname)) return next();
+    const path = parseApiPath(url.pathname);
     const served =
       path.kind === 'resource'
-        ? serveResource(settings, path.request, request, response, nodeProxies)
+        ? serveResource(settings, path.request, url.searchParams, request, response, nodeProxies)
         : path.kind === 'unknown'
           ? Promise.reject(pathNotFound())
           : Promise.resolve().then(() => serveDiscovery(path, request, response));
     served.catch(next);
-  });
-  return router;
+  };
 }

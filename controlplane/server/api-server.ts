@@ -9,7 +9,7 @@ import type { RequestHandler, Router } from 'express';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import type { ClusterApi } from '../api/cluster-api.js';
-import { apiRouter } from './api-router.js';
+import { apiHandler } from './api-router.js';
 import type { TokenAuth } from './auth.js';
 import { authenticate } from './auth.js';
 import { discoveryRouter } from './discovery/routes.js';
@@ -115,19 +115,10 @@ export function createApiServer(options: ApiServerOptions): express.Express {
       if (signal.aborted) throw new Error('the server is shutting down');
     },
   };
-  app.use(healthRouter(options.healthChecks ?? [], [shutdown]));
-  app.use(discoveryRouter(new Date()));
-  app.get('/metrics', (_request, response, next) => {
-    metrics.registry
-      .metrics()
-      .then((text) => {
-        response.setHeader('Content-Type', metrics.registry.contentType);
-        response.end(text);
-      })
-      .catch(next);
-  });
+  // The API first: nearly every request is for it, and each handler before
+  // it is one more match per request.
   app.use(
-    apiRouter(
+    apiHandler(
       {
         api: options.api,
         maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -142,6 +133,17 @@ export function createApiServer(options: ApiServerOptions): express.Express {
       },
     ),
   );
+  app.use(healthRouter(options.healthChecks ?? [], [shutdown]));
+  app.use(discoveryRouter(new Date()));
+  app.get('/metrics', (_request, response, next) => {
+    metrics.registry
+      .metrics()
+      .then((text) => {
+        response.setHeader('Content-Type', metrics.registry.contentType);
+        response.end(text);
+      })
+      .catch(next);
+  });
   for (const mounted of options.extraRouters ?? []) {
     if (!mounted.public) app.use(mounted.path, mounted.router);
   }

@@ -6,18 +6,23 @@ import { parseQuantity } from '../quantity.js';
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** Days in `month` (1-12) of `year`, Gregorian. */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
 /** An RFC 3339 date-time with a real calendar date and time (`2024-02-30T...` is refused). */
 export function isDateTime(value: string): boolean {
   const match = RFC3339.exec(value);
   if (!match) return false;
-  const [, y, mo, d, h, mi, s] = match.map(Number);
-  if (mo === undefined || d === undefined || y === undefined) return false;
-  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  const [y, mo, d, h, mi, s] = match.slice(1, 7).map(Number);
+  if (y === undefined || mo === undefined || d === undefined) return false;
   return (
     mo >= 1 &&
     mo <= 12 &&
     d >= 1 &&
-    d <= days &&
+    d <= daysInMonth(y, mo) &&
     (h ?? 99) < 24 &&
     (mi ?? 99) < 60 &&
     (s ?? 99) < 61

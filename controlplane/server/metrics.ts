@@ -93,9 +93,11 @@ export function createApiMetrics(options: ApiMetricsOptions = {}): ApiMetrics {
     middleware,
     watchStarted(resource) {
       watches.inc({ verb: 'WATCH', resource });
+      // Counted per event and per watcher: the labelled child, not a label lookup each time.
+      const events = watchEvents.labels({ resource });
       let ended = false;
       return {
-        event: () => watchEvents.inc({ resource }),
+        event: () => events.inc(),
         end: () => {
           if (!ended) watches.dec({ verb: 'WATCH', resource });
           ended = true;

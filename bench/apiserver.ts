@@ -56,6 +56,16 @@ function podBody(i: number, prefix = 'bench'): string {
   });
 }
 
+/** Runs `send(0 … count-1)` from CLIENTS concurrent loops; resolves when all are done. */
+async function fromClients(count: number, send: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < count) await send(next++);
+    }),
+  );
+}
+
 /** `count` POSTs of pods to `url` from CLIENTS concurrent clients, to the server process `serverPid`. */
 async function createLoad(
   url: string,
@@ -65,30 +75,24 @@ async function createLoad(
   { count = CREATES, prefix = 'bench' } = {},
 ): Promise<LoadResult> {
   const latencies: number[] = [];
-  let next = 0;
   let failures = 0;
   const cpuBefore = serverPid === undefined ? undefined : processCpuMs(serverPid);
   const clientCpu = process.cpuUsage();
   const began = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (next < count) {
-        const i = next++;
-        const sent = performance.now();
-        // undici's request(): fetch() costs the client more CPU than the
-        // server spends on a create, on a machine the two share.
-        const response = await request(url, {
-          dispatcher,
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: podBody(i, prefix),
-        });
-        await response.body.arrayBuffer();
-        latencies.push(performance.now() - sent);
-        if (response.statusCode !== 201) failures++;
-      }
-    }),
-  );
+  await fromClients(count, async (i) => {
+    const sent = performance.now();
+    // undici's request(): fetch() costs the client more CPU than the
+    // server spends on a create, on a machine the two share.
+    const response = await request(url, {
+      dispatcher,
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: podBody(i, prefix),
+    });
+    await response.body.arrayBuffer();
+    latencies.push(performance.now() - sent);
+    if (response.statusCode !== 201) failures++;
+  });
   const seconds = (performance.now() - began) / 1000;
   const cpuAfter = serverPid === undefined ? undefined : processCpuMs(serverPid);
   const clientUsed = process.cpuUsage(clientCpu);
@@ -114,18 +118,12 @@ async function inProcessCreates(): Promise<{ perSecond: number; cpuMicros: numbe
     const api = createApiServices({ store });
     await api.ready();
     const run = async (round: number) => {
-      let next = 0;
       const cpu = process.cpuUsage();
       const began = performance.now();
-      await Promise.all(
-        Array.from({ length: CLIENTS }, async () => {
-          while (next < CREATES) {
-            const i = next++;
-            const pod = JSON.parse(podBody(i + round * CREATES)) as KubeKinds['Pod'];
-            await api.pods.create(pod, { namespace: 'default' });
-          }
-        }),
-      );
+      await fromClients(CREATES, async (i) => {
+        const pod = JSON.parse(podBody(i + round * CREATES)) as KubeKinds['Pod'];
+        await api.pods.create(pod, { namespace: 'default' });
+      });
       const used = process.cpuUsage(cpu);
       return {
         perSecond: CREATES / ((performance.now() - began) / 1000),

@@ -1,6 +1,6 @@
 // Streaming a watch as the apiserver does: HTTP 200 with a chunked body of
-// one `{"type":...,"object":...}` JSON document per line, each written (and
-// so flushed) as it happens. The stream ends when the client's timeoutSeconds
+// one `{"type":...,"object":...}` JSON document per line, each sent by the
+// end of the event-loop turn it arrived in. The stream ends when the client's timeoutSeconds
 // (or the server's default, 30-60 minutes chosen at random so that watchers
 // do not all reconnect at once) passes, when the client disconnects, or when
 // the server shuts down; each ends the ClusterApi watch through its signal.
@@ -11,20 +11,41 @@ import type { WatchEvent } from '../api/types.js';
 
 /** How long a watch lasts when the client does not say, as a range to draw from. */
 
-// Writes arrive in bursts (one store commit carries many events): the events
-// a watcher gets within one turn of the event loop leave in one write (one TLS
-// record, one syscall) instead of one each, and still within that turn.
-const corked = new WeakSet<Response>();
+// Writes arrive in bursts (one store commit carries many events): the lines a
+// watcher gets within one turn of the event loop leave at the end of that
+// turn as one chunk of the body (one TLS record, one syscall), not as a chunk
+// each (a chunk is three buffers to frame, copy and encrypt).
+const BATCH_LIMIT_BYTES = 64 * 1024;
 
-/** Corks `response` until the end of this turn of the event loop. */
-function coalesce(response: Response): void {
-  if (corked.has(response)) return;
-  corked.add(response);
-  response.cork();
-  setImmediate(() => {
-    corked.delete(response);
-    response.uncork();
-  });
+/** The lines of one watch waiting for the end of this turn of the event loop. */
+class LineBatch {
+  #lines: string[] = [];
+  #bytes = 0;
+  #scheduled = false;
+
+  constructor(private readonly response: Response) {}
+
+  add(line: string): void {
+    this.#lines.push(line);
+    this.#bytes += line.length;
+    if (this.#bytes >= BATCH_LIMIT_BYTES) this.flush();
+    else if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => {
+        this.#scheduled = false;
+        this.flush();
+      });
+    }
+  }
+
+  /** Writes what is waiting now. */
+  flush(): void {
+    if (this.#lines.length === 0) return;
+    const text = this.#lines.join('');
+    this.#lines = [];
+    this.#bytes = 0;
+    if (!this.response.writableEnded && !this.response.destroyed) this.response.write(text);
+  }
 }
 
 // Watchers of a type receive the same event objects (the services share one
@@ -126,6 +147,7 @@ export async function streamWatch(
   if (options.serverSignal.aborted) stop();
   response.on('close', stop);
   const timer = setTimeout(stop, timeoutMs(options));
+  const batch = new LineBatch(response);
   try {
     let next = settle(iterator.next());
     const first = await Promise.race([next, nextTurn()]);
@@ -145,7 +167,7 @@ export async function streamWatch(
       const result = await next;
       if (stopped || ('done' in result && result.done)) break;
       if ('failed' in result) {
-        response.write(`${JSON.stringify({ type: 'ERROR', object: statusOf(result.failed) })}\n`);
+        batch.add(`${JSON.stringify({ type: 'ERROR', object: statusOf(result.failed) })}\n`);
         break;
       }
       const written = options.transform(result.value);
@@ -153,8 +175,8 @@ export async function streamWatch(
         options.onEvent?.();
         const line =
           written === result.value ? eventLine(result.value) : `${JSON.stringify(written)}\n`;
-        coalesce(response);
-        if (!response.write(line)) await drained(response);
+        batch.add(line);
+        if (response.writableNeedDrain) await drained(response);
       }
       next = settle(iterator.next());
     }
@@ -165,6 +187,9 @@ export async function streamWatch(
     controller.abort();
     // Lets the source release what it holds; it ends on the aborted signal anyway.
     void iterator.return?.().catch(() => undefined);
-    if (response.headersSent && !response.writableEnded) response.end();
+    if (response.headersSent && !response.writableEnded) {
+      batch.flush();
+      response.end();
+    }
   }
 }

@@ -53,11 +53,19 @@ export function createApiMetrics(options: ApiMetricsOptions = {}): ApiMetrics {
     labelNames: ['verb', 'resource'],
     registers: [registry],
   });
-  const watchEvents = new Counter({
+  // Watch events happen once per event per watcher: they are counted in a
+  // plain map and handed to the counter when /metrics is read, since
+  // prom-client hashes the labels on every inc (its labelled children too).
+  const unreportedWatchEvents = new Map<string, number>();
+  new Counter({
     name: 'apiserver_watch_events_total',
     help: 'Watch events sent to clients, by resource.',
     labelNames: ['resource'],
     registers: [registry],
+    collect() {
+      for (const [resource, count] of unreportedWatchEvents) this.inc({ resource }, count);
+      unreportedWatchEvents.clear();
+    },
   });
   if (options.storeRevision) {
     const revision = options.storeRevision;
@@ -93,11 +101,10 @@ export function createApiMetrics(options: ApiMetricsOptions = {}): ApiMetrics {
     middleware,
     watchStarted(resource) {
       watches.inc({ verb: 'WATCH', resource });
-      // Counted per event and per watcher: the labelled child, not a label lookup each time.
-      const events = watchEvents.labels({ resource });
       let ended = false;
       return {
-        event: () => events.inc(),
+        event: () =>
+          unreportedWatchEvents.set(resource, (unreportedWatchEvents.get(resource) ?? 0) + 1),
         end: () => {
           if (!ended) watches.dec({ verb: 'WATCH', resource });
           ended = true;

@@ -608,8 +608,8 @@ t.test(
       'latencies',
     );
     t.ok(
-      lines.some((l) => l.startsWith('apiserver_watch_events_total{resource="pods"}')),
-      'watch events sent',
+      lines.some((l) => /^apiserver_watch_events_total\{resource="pods"\} [1-9]\d*$/.test(l)),
+      'watch events sent, counted',
     );
     t.ok(
       lines.some((l) => /^skiff_store_revision \d+$/.test(l)),

@@ -1,9 +1,10 @@
 // Streaming a watch as the apiserver does: HTTP 200 with a chunked body of
 // one `{"type":...,"object":...}` JSON document per line, each sent by the
-// end of the event-loop turn it arrived in. The stream ends when the client's timeoutSeconds
-// (or the server's default, 30-60 minutes chosen at random so that watchers
-// do not all reconnect at once) passes, when the client disconnects, or when
-// the server shuts down; each ends the ClusterApi watch through its signal.
+// end of the event-loop turn it arrived in. The stream ends when the
+// client's timeoutSeconds (or the server's default, 30-60 minutes chosen at
+// random so that watchers do not all reconnect at once) passes, when the
+// client disconnects, or when the server shuts down; each ends the ClusterApi
+// watch through its signal.
 
 import type { Request, Response } from 'express';
 import { statusOf } from '../api/errors.js';

@@ -15,7 +15,12 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import pino from 'pino';
-import { createApiServer, listenHttp, type MountedRouter } from './server/index.js';
+import {
+  createApiServer,
+  expressMessageClasses,
+  listenHttp,
+  type MountedRouter,
+} from './server/index.js';
 import { ensureTokens, type ControlPlaneTokens } from './server/credentials.js';
 import { writeKubeconfig } from './server/kubeconfig.js';
 import { ensureClusterPki, serverNames } from './server/pki/cluster-pki.js';
@@ -90,6 +95,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       port: options.port ?? 6443,
       shutdown,
       tls: { certificate: pki.serverCertificate, key: pki.serverKey },
+      messageClasses: expressMessageClasses(app),
     });
     // 0.0.0.0 is not an address a pod can reach: advertise loopback then.
     const advertised = /^(0\.0\.0\.0|::)$/.test(listener.host) ? '127.0.0.1' : listener.host;

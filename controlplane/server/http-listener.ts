@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { RequestListener } from 'node:http';
+import type { MessageClasses } from './express-messages.js';
 import { serveUpgrades } from './upgrade-requests.js';
 
 /** A listening server. */
@@ -30,6 +31,12 @@ export interface ListenOptions {
   readonly graceMs?: number;
   /** Serve HTTPS with this certificate chain and key (PEM); plain HTTP without. */
   readonly tls?: { readonly certificate: string; readonly key: string };
+  /**
+   * The classes Node builds each request and response with (default Node's
+   * own); for an express app, expressMessageClasses(app) spares express
+   * re-prototyping every request and response.
+   */
+  readonly messageClasses?: MessageClasses;
 }
 
 function clientHost(address: string): string {
@@ -43,12 +50,13 @@ export async function listenHttp(
   handler: RequestListener,
   options: ListenOptions,
 ): Promise<HttpListener> {
+  const serverOptions = { keepAliveTimeout: 5_000, ...options.messageClasses };
   const server: Server = options.tls
     ? createTlsServer(
-        { keepAliveTimeout: 5_000, cert: options.tls.certificate, key: options.tls.key },
+        { ...serverOptions, cert: options.tls.certificate, key: options.tls.key },
         handler,
       )
-    : createServer({ keepAliveTimeout: 5_000 }, handler);
+    : createServer(serverOptions, handler);
   serveUpgrades(server, handler);
   const host = (options.host ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1');
   await new Promise<void>((resolve, reject) => {

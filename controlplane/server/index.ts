@@ -5,6 +5,8 @@ export type { ApiServerOptions, MountedRouter } from './api-server.js';
 export { authenticate, isPublicPath } from './auth.js';
 export type { AuthenticatedUser, TokenAuth, TokenIdentity } from './auth.js';
 export { KUBERNETES_GIT_VERSION } from './discovery/version.js';
+export { expressMessageClasses } from './express-messages.js';
+export type { MessageClasses } from './express-messages.js';
 export type { HealthCheck } from './health.js';
 export { listenHttp } from './http-listener.js';
 export type { HttpListener, ListenOptions } from './http-listener.js';

@@ -7,7 +7,11 @@ import type { Test } from 'tap';
 import type { KubeKinds } from '../../controlplane/api/generated/index.js';
 import type { KubeList, KubeObject, Status, WatchEvent } from '../../controlplane/api/types.js';
 import type { ApiServerOptions } from '../../controlplane/server/index.js';
-import { createApiServer, listenHttp } from '../../controlplane/server/index.js';
+import {
+  createApiServer,
+  expressMessageClasses,
+  listenHttp,
+} from '../../controlplane/server/index.js';
 import type { ApiServices, ApiServicesOptions } from '../../controlplane/services/index.js';
 import { createApiServices } from '../../controlplane/services/index.js';
 import { MemoryStore, type Store } from '../../controlplane/store/index.js';
@@ -182,7 +186,13 @@ export async function startApiServer(
     storeRevision: () => store.revision(),
     ...options.server,
   });
-  const listener = await listenHttp(app, { port: 0, shutdown, graceMs: 500 });
+  // Served as the control plane serves it (see expressMessageClasses).
+  const listener = await listenHttp(app, {
+    port: 0,
+    shutdown,
+    graceMs: 500,
+    messageClasses: expressMessageClasses(app),
+  });
   const streams = new Set<AbortController>();
   const close = async (): Promise<void> => {
     for (const controller of streams) controller.abort();

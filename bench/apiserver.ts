@@ -2,9 +2,11 @@
 // clients against a `skiff controlplane` process (LMDB); then 10,000 more into
 // a namespace 100 watchers follow, each expected to receive every event.
 // Each server first takes 2,000 requests unmeasured (its steady state is
-// what is measured, not its JIT warm-up). Baseline, same run, same client: the
-// same POSTs to an express app that only parses and echoes the body
-// (bench/lib/echo-server.ts), i.e. what HTTPS + JSON + express cost alone.
+// what is measured, not its JIT warm-up). The clients are 16 connections of
+// autocannon (bench/lib/http-load.ts), each sending its next create when the
+// last is answered. Baseline, same run, same client: the same POSTs to an
+// express app that only parses and echoes the body (bench/lib/echo-server.ts),
+// i.e. what HTTPS + JSON + express cost alone.
 //
 // Each load also reports the server's CPU per request (its process's
 // user + system time over the load, all threads), which, unlike throughput,
@@ -18,7 +20,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fetch, request } from 'undici';
+import { fetch } from 'undici';
 import type { Agent } from 'undici';
 import { startControlPlane } from '../test/helpers/controlplane.js';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -26,6 +28,7 @@ import os from 'node:os';
 import { createApiServices } from '../controlplane/services/index.js';
 import { openLmdbStore } from '../controlplane/store/index.js';
 import type { KubeKinds } from '../controlplane/api/generated/index.js';
+import { postLoad } from './lib/http-load.js';
 import { processCpuMs } from './lib/process-cpu.js';
 import { ms, summarize, table } from './lib/stats.js';
 
@@ -66,48 +69,30 @@ async function fromClients(count: number, send: (i: number) => Promise<void>): P
   );
 }
 
-/** `count` POSTs of pods to `url` from CLIENTS concurrent clients, to the server process `serverPid`. */
+/** `count` POSTs of pods to `url` from CLIENTS connections, to the server process `serverPid`. */
 async function createLoad(
   url: string,
   token: string,
-  dispatcher: Agent,
+  ca: string,
   serverPid: number | undefined,
   { count = CREATES, prefix = 'bench' } = {},
 ): Promise<LoadResult> {
-  const latencies: number[] = [];
-  let failures = 0;
   const cpuBefore = serverPid === undefined ? undefined : processCpuMs(serverPid);
-  const clientCpu = process.cpuUsage();
-  const began = performance.now();
-  await fromClients(count, async (i) => {
-    const sent = performance.now();
-    // undici's request(): fetch() costs the client more CPU than the
-    // server spends on a create, on a machine the two share.
-    const response = await request(url, {
-      dispatcher,
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: podBody(i, prefix),
-    });
-    await response.body.arrayBuffer();
-    latencies.push(performance.now() - sent);
-    if (response.statusCode !== 201) failures++;
+  const load = await postLoad({
+    url,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: (i) => podBody(i, prefix),
+    count,
+    connections: CLIENTS,
+    ca,
+    expectedStatus: 201,
   });
-  const seconds = (performance.now() - began) / 1000;
   const cpuAfter = serverPid === undefined ? undefined : processCpuMs(serverPid);
-  const clientUsed = process.cpuUsage(clientCpu);
   const serverCpuMicros =
     cpuBefore === undefined || cpuAfter === undefined
       ? undefined
       : ((cpuAfter - cpuBefore) * 1000) / count;
-  return {
-    perSecond: count / seconds,
-    seconds,
-    latencies,
-    failures,
-    ...(serverCpuMicros !== undefined ? { serverCpuMicros } : {}),
-    clientCpuMicros: (clientUsed.user + clientUsed.system) / count,
-  };
+  return { ...load, ...(serverCpuMicros !== undefined ? { serverCpuMicros } : {}) };
 }
 
 /** The same creates through the services in this process (LMDB in a temp dir, no HTTP): CPU µs per create. */
@@ -222,14 +207,19 @@ const cp = await startControlPlane();
 try {
   const echo = await startEcho(cp.dataDir);
   const warmUp = { count: WARM_UP, prefix: 'warm-up' };
-  await createLoad(`${echo.url}${PODS_PATH}`, cp.token, cp.dispatcher, echo.pid, warmUp);
-  const baseline = await createLoad(`${echo.url}${PODS_PATH}`, cp.token, cp.dispatcher, echo.pid);
+  await createLoad(`${echo.url}${PODS_PATH}`, cp.token, cp.caCertificate, echo.pid, warmUp);
+  const baseline = await createLoad(
+    `${echo.url}${PODS_PATH}`,
+    cp.token,
+    cp.caCertificate,
+    echo.pid,
+  );
   echo.stop();
 
   // Creates alone, then the same number into a namespace 100 watchers follow.
   const cpPid = cp.process.pid;
-  await createLoad(`${cp.server}${PODS_PATH}`, cp.token, cp.dispatcher, cpPid, warmUp);
-  const alone = await createLoad(`${cp.server}${PODS_PATH}`, cp.token, cp.dispatcher, cpPid);
+  await createLoad(`${cp.server}${PODS_PATH}`, cp.token, cp.caCertificate, cpPid, warmUp);
+  const alone = await createLoad(`${cp.server}${PODS_PATH}`, cp.token, cp.caCertificate, cpPid);
 
   await (
     await cp.request('POST', '/api/v1/namespaces', { metadata: { name: WATCHED } })
@@ -249,7 +239,7 @@ try {
       () => (seen[i] = (seen[i] ?? 0) + 1),
     ),
   );
-  const watched = await createLoad(`${cp.server}${watchedPods}`, cp.token, cp.dispatcher, cpPid);
+  const watched = await createLoad(`${cp.server}${watchedPods}`, cp.token, cp.caCertificate, cpPid);
   const deadline = Date.now() + 60_000;
   while (seen.some((count) => count < CREATES) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { expressMessageClasses } from '../../controlplane/server/express-messages.js';
 
 const [certificateFile = '', keyFile = ''] = process.argv.slice(2);
 const app = express();
@@ -16,7 +17,13 @@ app.post(/.*/, (request, response) => {
   response.status(201).json(request.body);
 });
 const server = createServer(
-  { cert: readFileSync(certificateFile), key: readFileSync(keyFile), keepAliveTimeout: 5_000 },
+  {
+    cert: readFileSync(certificateFile),
+    key: readFileSync(keyFile),
+    keepAliveTimeout: 5_000,
+    // As the API server is served, so that the two compare.
+    ...expressMessageClasses(app),
+  },
   app,
 );
 server.listen(0, '127.0.0.1', () => {

@@ -36,10 +36,12 @@ function positive(value: unknown): Fraction | undefined {
 }
 
 function containersOf(spec: Record<string, unknown>): Record<string, unknown>[] {
-  const all = [spec['initContainers'], spec['containers']].flatMap((list) =>
-    Array.isArray(list) ? list : [],
-  );
-  return all.filter(isRecord);
+  const found: Record<string, unknown>[] = [];
+  for (const list of [spec['initContainers'], spec['containers']]) {
+    if (!Array.isArray(list)) continue;
+    for (const container of list as unknown[]) if (isRecord(container)) found.push(container);
+  }
+  return found;
 }
 
 /** The QoS class of a pod spec (`spec` of a Pod). */

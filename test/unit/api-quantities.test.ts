@@ -151,6 +151,31 @@ t.test('objects are stored with canonical quantities', async (t) => {
     },
   });
   t.match(hpa['spec'], { metrics: [{ resource: { target: { averageValue: '1Gi' } } }] });
+  // Deep in a template, and in a cluster-scoped kind's status.
+  const deployment = stored({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'd' },
+    spec: {
+      selector: { matchLabels: { app: 'd' } },
+      template: {
+        metadata: { labels: { app: 'd' } },
+        spec: {
+          containers: [{ name: 'c', image: 'x:1', resources: { limits: { memory: '1024Mi' } } }],
+        },
+      },
+    },
+  });
+  t.match(deployment['spec'], {
+    template: { spec: { containers: [{ resources: { limits: { memory: '1Gi' } } }] } },
+  });
+  const node = stored({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: 'n' },
+    status: { capacity: { cpu: '2000m', memory: '4096Mi', pods: '110' } },
+  });
+  t.match(node['status'], { capacity: { cpu: '2', memory: '4Gi', pods: '110' } });
   const bad = stored({
     apiVersion: 'v1',
     kind: 'Pod',

@@ -6,8 +6,10 @@
 import { KIND_SCHEMA_IDS } from '../generated/schemas.js';
 import { isRecord } from '../json-values.js';
 import {
+  childPositions,
+  fieldPosition,
+  itemPosition,
   rootPosition,
-  walkWithSchema,
   type SchemaPosition,
 } from '../validation/schema-positions.js';
 import { canonicalQuantity } from './canonical-quantity.js';
@@ -33,12 +35,58 @@ function canonicalize(value: unknown, position: SchemaPosition): unknown {
   return value;
 }
 
+function isQuantityPosition(position: SchemaPosition): boolean {
+  return position.refs.includes(QUANTITY) || position.refs.includes(RESOURCE_LIST);
+}
+
+// Whether a quantity can sit at or below a position, decided once per
+// position (positions are resolved once, so they key a WeakMap): the walk
+// skips every field that cannot hold one (all of metadata, most of a pod).
+const holdsQuantities = new WeakMap<SchemaPosition, boolean>();
+
+function mayHoldQuantity(position: SchemaPosition, visiting = new Set<SchemaPosition>()): boolean {
+  const known = holdsQuantities.get(position);
+  if (known !== undefined) return known;
+  if (!position.node) return false;
+  // A schema that contains itself: assume so while deciding (never prunes wrongly).
+  if (visiting.has(position)) return true;
+  visiting.add(position);
+  const result =
+    isQuantityPosition(position) ||
+    childPositions(position).some((child) => mayHoldQuantity(child, visiting));
+  visiting.delete(position);
+  holdsQuantities.set(position, result);
+  return result;
+}
+
+function canonicalizeAt(value: unknown, position: SchemaPosition): unknown {
+  const current = canonicalize(value, position);
+  if (Array.isArray(current)) {
+    const items = itemPosition(position);
+    if (!mayHoldQuantity(items)) return current;
+    for (let i = 0; i < current.length; i++) {
+      const item: unknown = current[i];
+      const replaced = canonicalizeAt(item, items);
+      if (replaced !== item) current[i] = replaced;
+    }
+  } else if (isRecord(current)) {
+    for (const name of Object.keys(current)) {
+      const next = fieldPosition(position, name);
+      if (next.step === 'unknown' || !mayHoldQuantity(next.position)) continue;
+      const field = current[name];
+      const replaced = canonicalizeAt(field, next.position);
+      if (replaced !== field) current[name] = replaced;
+    }
+  }
+  return current;
+}
+
 /**
  * Rewrites, in place, the quantities of `object` (of `kind`) in canonical
  * form. Malformed quantities are left as they are, for validation to report.
  */
 export function canonicalizeQuantities<T>(kind: string, object: T): T {
   const id = KIND_SCHEMA_IDS[kind];
-  if (id !== undefined) walkWithSchema(object, rootPosition(id), canonicalize);
+  if (id !== undefined) canonicalizeAt(object, rootPosition(id));
   return object;
 }

@@ -100,6 +100,23 @@ export function itemPosition(position: SchemaPosition): SchemaPosition {
   return resolve(isRecord(items) ? items : undefined, position.file);
 }
 
+/** The positions of every field and item a value at `position` may have (declared fields, map values, array items). */
+export function childPositions(position: SchemaPosition): SchemaPosition[] {
+  const node = position.node;
+  if (!node) return [];
+  const children: SchemaPosition[] = [];
+  const properties = node['properties'];
+  if (isRecord(properties)) {
+    for (const field of Object.values(properties)) {
+      children.push(resolve(isRecord(field) ? field : undefined, position.file));
+    }
+  }
+  const additional = node['additionalProperties'];
+  if (isRecord(additional)) children.push(resolve(additional, position.file));
+  if (isRecord(node['items'])) children.push(itemPosition(position));
+  return children;
+}
+
 /** The JSON types a node allows (`type` as a list; [] when it names none). */
 export function schemaTypes(node: SchemaNode | undefined): string[] {
   const type = node?.['type'];

@@ -47,10 +47,11 @@ import {
   notFound,
 } from './errors.js';
 import { copyJson } from '../api/json-values.js';
-import { frozenCopy } from './frozen.js';
+import { deepFreeze, frozenCopy } from './frozen.js';
 import { checkKey, prefixEnd } from './key-order.js';
 import { assemblePage, changesSince, pageLimit, type Change } from './list-page.js';
 import { entryFor, eventOf, storedAfter, type LogEntry } from './log-entry.js';
+import { RecentValues } from './recent-values.js';
 import { lockStore, type StoreLock } from './store-lock.js';
 import {
   StoreError,
@@ -86,6 +87,9 @@ const COMPACTED = 'compacted';
 const FORMAT = 'format';
 const LAYOUT_VERSION = 1;
 
+/** Keys whose latest values gets answer from memory (see recent-values.ts). */
+const RECENT_VALUES = 1_024;
+
 /** Log entries removed per transaction when compacting (keeps each one short). */
 const COMPACTION_CHUNK = 5_000;
 
@@ -107,6 +111,7 @@ class LmdbStore implements Store {
   readonly #hub: WatchHub;
   readonly #sequencer: CommitSequencer;
   readonly #compaction: AutoCompaction;
+  readonly #recent = new RecentValues(RECENT_VALUES);
   #compacted: number;
   /** Serialises compactions. */
   #compacting: Promise<void> = Promise.resolve();
@@ -149,8 +154,14 @@ class LmdbStore implements Store {
 
   async get(key: string): Promise<Stored | undefined> {
     this.#assertOpen(key);
-    const record = this.#data.get(key);
-    return record && storedOf(key, record);
+    let stored = this.#recent.get(key);
+    if (stored === undefined) {
+      const record = this.#data.get(key);
+      if (record === undefined) return undefined;
+      stored = storedOf(key, { ...record, value: deepFreeze(record.value) });
+      this.#recent.record(stored);
+    }
+    return { ...stored, value: copyJson(stored.value) };
   }
 
   // Pages after the first are read at the first page's revision, as etcd
@@ -256,6 +267,7 @@ class LmdbStore implements Store {
 
   async #shutdown(): Promise<void> {
     this.#closed = true;
+    this.#recent.clear();
     this.#hub.close();
     await this.#compaction.stop();
     await this.#compacting;
@@ -301,8 +313,13 @@ class LmdbStore implements Store {
       return entry;
     });
     if (outcome instanceof StoreError) throw outcome;
+    // LMDB resolves writes in commit order, so this runs in revision order:
+    // a get from now on sees this write, as one reading LMDB would.
+    const stored = storedAfter(outcome);
+    if (outcome.type === 'DELETED') this.#recent.forget(key);
+    else this.#recent.record(stored);
     await this.#sequencer.committed(eventOf(outcome));
-    return { ...storedAfter(outcome), value: copyJson(storedAfter(outcome).value) };
+    return { ...stored, value: copyJson(stored.value) };
   }
 
   /** Puts back what a failed write at `revision` may have written. */

@@ -10,7 +10,9 @@
 //
 // Each load also reports the server's CPU per request (its process's
 // user + system time over the load, all threads), which, unlike throughput,
-// does not depend on how much of the two cores the client took; and the
+// does not depend on how much of the two cores the client took, and its
+// main thread's share (the thread that runs JavaScript: one process serves at
+// most one second of it per second, so it bounds the rate); and the
 // creates are run once more in-process (services + LMDB, no HTTP) to show
 // what the API's own work costs next to HTTPS and express.
 //
@@ -29,7 +31,7 @@ import { createApiServices } from '../controlplane/services/index.js';
 import { openLmdbStore } from '../controlplane/store/index.js';
 import type { KubeKinds } from '../controlplane/api/generated/index.js';
 import { postLoad } from './lib/http-load.js';
-import { processCpuMs } from './lib/process-cpu.js';
+import { mainThreadCpuMs, processCpuMs } from './lib/process-cpu.js';
 import { ms, summarize, table } from './lib/stats.js';
 
 const CREATES = Number(process.env.SKIFF_BENCH_CREATES ?? 10_000);
@@ -46,6 +48,8 @@ interface LoadResult {
   readonly failures: number;
   /** The server's CPU per request, in µs (undefined without /proc). */
   readonly serverCpuMicros?: number;
+  /** The server's main thread's share of it, in µs. */
+  readonly serverMainThreadMicros?: number;
   /** This process's (the clients') CPU per request, in µs. */
   readonly clientCpuMicros: number;
 }
@@ -78,6 +82,7 @@ async function createLoad(
   { count = CREATES, prefix = 'bench' } = {},
 ): Promise<LoadResult> {
   const cpuBefore = serverPid === undefined ? undefined : processCpuMs(serverPid);
+  const mainBefore = serverPid === undefined ? undefined : mainThreadCpuMs(serverPid);
   const load = await postLoad({
     url,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -88,11 +93,20 @@ async function createLoad(
     expectedStatus: 201,
   });
   const cpuAfter = serverPid === undefined ? undefined : processCpuMs(serverPid);
+  const mainAfter = serverPid === undefined ? undefined : mainThreadCpuMs(serverPid);
   const serverCpuMicros =
     cpuBefore === undefined || cpuAfter === undefined
       ? undefined
       : ((cpuAfter - cpuBefore) * 1000) / count;
-  return { ...load, ...(serverCpuMicros !== undefined ? { serverCpuMicros } : {}) };
+  const serverMainThreadMicros =
+    mainBefore === undefined || mainAfter === undefined
+      ? undefined
+      : ((mainAfter - mainBefore) * 1000) / count;
+  return {
+    ...load,
+    ...(serverCpuMicros !== undefined ? { serverCpuMicros } : {}),
+    ...(serverMainThreadMicros !== undefined ? { serverMainThreadMicros } : {}),
+  };
 }
 
 /** The same creates through the services in this process (LMDB in a temp dir, no HTTP): CPU µs per create. */
@@ -192,6 +206,15 @@ function cpuLine(baseline: LoadResult, alone: LoadResult, watched: LoadResult): 
 
 const TARGET_PER_SECOND = 3_000;
 
+/** The main thread's CPU per request: one process serves at most 1 s of it per second. */
+function mainThreadLine(baseline: LoadResult, alone: LoadResult): string {
+  const echo = baseline.serverMainThreadMicros;
+  const create = alone.serverMainThreadMicros;
+  if (echo === undefined || create === undefined) return 'not measured (no /proc)';
+  const ceiling = (micros: number) => `at most ${(1e6 / micros).toFixed(0)}/s in one process`;
+  return `echo ${micros(echo)} (${ceiling(echo)}), create ${micros(create)} (${ceiling(create)}; ${TARGET_PER_SECOND}/s needs ≤ ${micros(1e6 / TARGET_PER_SECOND)})`;
+}
+
 /** The clients' CPU per request, and what the target leaves client and server together on this machine. */
 function clientLine(baseline: LoadResult, alone: LoadResult): string {
   const cores = os.availableParallelism();
@@ -271,6 +294,7 @@ try {
         `${complete}/${WATCHERS} received all ${CREATES} events (fewest: ${Math.min(...seen)})`,
       ],
       ['server CPU/request', cpuLine(baseline, alone, watched)],
+      ['…its main thread', mainThreadLine(baseline, alone)],
       ['client CPU/request', clientLine(baseline, alone)],
       [
         'in-process creates',
@@ -298,6 +322,8 @@ try {
       fewestEvents: Math.min(...seen),
       baselineServerCpuMicros: baseline.serverCpuMicros,
       serverCpuMicros: alone.serverCpuMicros,
+      baselineServerMainThreadMicros: baseline.serverMainThreadMicros,
+      serverMainThreadMicros: alone.serverMainThreadMicros,
       watchedServerCpuMicros: watched.serverCpuMicros,
       inProcessPerSecond: services.perSecond,
       inProcessCpuMicros: services.cpuMicros,

@@ -88,7 +88,7 @@ const FORMAT = 'format';
 const LAYOUT_VERSION = 1;
 
 /** Keys whose latest values gets answer from memory (see recent-values.ts). */
-const RECENT_VALUES = 1_024;
+const RECENT_VALUES = 256;
 
 /** Log entries removed per transaction when compacting (keeps each one short). */
 const COMPACTION_CHUNK = 5_000;

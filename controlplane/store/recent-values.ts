@@ -3,10 +3,39 @@
 // controller reads back) costs a copy instead of an LMDB read: the first read
 // after each commit renews LMDB's read transaction, which alone cost more
 // than the rest of a namespace lookup (~20 µs, measured under pod creates).
+// Bounded by count and by value size, so that what it pins stays small
+// (256 × 64 KiB of JSON at the very worst, well under a MiB for usual objects).
 
 import type { Stored } from './types.js';
 
-/** At most `capacity` keys' latest values (frozen), the least recently used dropped first. */
+/** Values larger than this (as JSON, roughly) are not kept: a few big ConfigMaps would pin megabytes. */
+export const MAX_KEPT_VALUE_BYTES = 64 * 1024;
+
+/** Whether `value` as JSON is at most `limit` characters, roughly; stops counting past it. */
+export function isSmallValue(value: unknown, limit = MAX_KEPT_VALUE_BYTES): boolean {
+  let budget = limit;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (typeof next === 'string') budget -= next.length + 2;
+    else if (Array.isArray(next)) {
+      budget -= next.length + 2;
+      for (const item of next as unknown[]) stack.push(item);
+    } else if (typeof next === 'object' && next !== null) {
+      for (const [key, field] of Object.entries(next)) {
+        budget -= key.length + 4;
+        stack.push(field);
+      }
+    } else budget -= 8;
+    if (budget < 0) return false;
+  }
+  return true;
+}
+
+/**
+ * At most `capacity` keys' latest values (frozen), the least recently used
+ * dropped first; values over MAX_KEPT_VALUE_BYTES are never kept.
+ */
 export class RecentValues {
   readonly #entries = new Map<string, Stored>();
 
@@ -30,6 +59,8 @@ export class RecentValues {
     const kept = this.#entries.get(stored.key);
     if (kept !== undefined && kept.revision >= stored.revision) return;
     this.#entries.delete(stored.key);
+    // A big value is read from LMDB each time instead (and an older, smaller one is not left behind).
+    if (!isSmallValue(stored.value)) return;
     this.#entries.set(stored.key, stored);
     if (this.#entries.size > this.capacity) {
       const oldest = this.#entries.keys().next();

@@ -3,7 +3,11 @@
 // forgotten.
 
 import t from 'tap';
-import { RecentValues } from '../../controlplane/store/recent-values.js';
+import {
+  isSmallValue,
+  MAX_KEPT_VALUE_BYTES,
+  RecentValues,
+} from '../../controlplane/store/recent-values.js';
 
 const at = (key: string, revision: number) => ({
   key,
@@ -40,4 +44,20 @@ t.test('a forgotten key is read again', async (t) => {
   recent.record(at('/b', 2));
   recent.clear();
   t.equal(recent.get('/b'), undefined);
+});
+
+t.test('big values are not kept, and do not leave an older one behind', async (t) => {
+  const recent = new RecentValues(4);
+  recent.record(at('/cm', 1));
+  const big = {
+    key: '/cm',
+    value: { data: { blob: 'x'.repeat(MAX_KEPT_VALUE_BYTES) } },
+    revision: 2,
+    createRevision: 1,
+  };
+  recent.record(big);
+  t.equal(recent.get('/cm'), undefined);
+  t.ok(isSmallValue({ metadata: { name: 'kubia', labels: { app: 'kubia' } }, spec: [1, 2, 3] }));
+  t.notOk(isSmallValue({ items: Array.from({ length: 100 }, () => 'y'.repeat(1024)) }));
+  t.notOk(isSmallValue('z'.repeat(10), 5), 'the limit is what the caller says');
 });

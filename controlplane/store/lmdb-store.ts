@@ -51,7 +51,7 @@ import { deepFreeze, frozenCopy } from './frozen.js';
 import { checkKey, prefixEnd } from './key-order.js';
 import { assemblePage, changesSince, pageLimit, type Change } from './list-page.js';
 import { entryFor, eventOf, storedAfter, type LogEntry } from './log-entry.js';
-import { RecentValues } from './recent-values.js';
+import { isSmallValue, RecentValues } from './recent-values.js';
 import { lockStore, type StoreLock } from './store-lock.js';
 import {
   StoreError,
@@ -154,13 +154,15 @@ class LmdbStore implements Store {
 
   async get(key: string): Promise<Stored | undefined> {
     this.#assertOpen(key);
-    let stored = this.#recent.get(key);
-    if (stored === undefined) {
-      const record = this.#data.get(key);
-      if (record === undefined) return undefined;
-      stored = storedOf(key, { ...record, value: deepFreeze(record.value) });
-      this.#recent.record(stored);
-    }
+    const kept = this.#recent.get(key);
+    if (kept !== undefined) return { ...kept, value: copyJson(kept.value) };
+    const record = this.#data.get(key);
+    if (record === undefined) return undefined;
+    // Freshly decoded, so it is the caller's as it is; a small value is
+    // kept frozen and the caller gets a copy.
+    if (!isSmallValue(record.value)) return storedOf(key, record);
+    const stored = storedOf(key, { ...record, value: deepFreeze(record.value) });
+    this.#recent.record(stored);
     return { ...stored, value: copyJson(stored.value) };
   }
 
@@ -316,7 +318,8 @@ class LmdbStore implements Store {
     // LMDB resolves writes in commit order, so this runs in revision order:
     // a get from now on sees this write, as one reading LMDB would.
     const stored = storedAfter(outcome);
-    if (outcome.type === 'DELETED') this.#recent.forget(key);
+    // A big value is read from LMDB each time (and must not leave an older one behind).
+    if (outcome.type === 'DELETED' || !isSmallValue(stored.value)) this.#recent.forget(key);
     else this.#recent.record(stored);
     await this.#sequencer.committed(eventOf(outcome));
     return { ...stored, value: copyJson(stored.value) };

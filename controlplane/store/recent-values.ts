@@ -34,7 +34,8 @@ export function isSmallValue(value: unknown, limit = MAX_KEPT_VALUE_BYTES): bool
 
 /**
  * At most `capacity` keys' latest values (frozen), the least recently used
- * dropped first; values over MAX_KEPT_VALUE_BYTES are never kept.
+ * dropped first. What is worth keeping (isSmallValue) is the caller's call,
+ * made before it freezes a value for keeping.
  */
 export class RecentValues {
   readonly #entries = new Map<string, Stored>();
@@ -59,8 +60,6 @@ export class RecentValues {
     const kept = this.#entries.get(stored.key);
     if (kept !== undefined && kept.revision >= stored.revision) return;
     this.#entries.delete(stored.key);
-    // A big value is read from LMDB each time instead (and an older, smaller one is not left behind).
-    if (!isSmallValue(stored.value)) return;
     this.#entries.set(stored.key, stored);
     if (this.#entries.size > this.capacity) {
       const oldest = this.#entries.keys().next();
@@ -68,7 +67,7 @@ export class RecentValues {
     }
   }
 
-  /** Forgets the key (it was deleted). */
+  /** Forgets the key (deleted, or its latest value is not kept). */
   forget(key: string): void {
     this.#entries.delete(key);
   }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
 import { StoreError, openLmdbStore } from '../../controlplane/store/index.js';
+import { MAX_KEPT_VALUE_BYTES } from '../../controlplane/store/recent-values.js';
 import { rejectsWithCode, storeSuite, waitFor } from '../unit/store-suite.js';
 
 /** `text` as a RegExp matching it literally. */
@@ -24,6 +25,21 @@ let stores = 0;
 const newDir = (): string => path.join(root, `store-${++stores}`);
 
 storeSuite('lmdb', (options) => openLmdbStore({ path: newDir(), ...options }));
+
+t.test('lmdb: big values are read from disk, never an older small one from memory', async (t) => {
+  const store = await openLmdbStore({ path: newDir() });
+  t.teardown(() => store.close());
+  await store.create('/cm', { data: { a: 'small' } });
+  t.same((await store.get('/cm'))?.value, { data: { a: 'small' } });
+  const big = { data: { a: 'x'.repeat(MAX_KEPT_VALUE_BYTES) } };
+  await store.update('/cm', big);
+  const read = await store.get('/cm');
+  t.same(read?.value, big, 'the big value, not the small one kept before');
+  (read?.value as { data: { a: string } }).data.a = 'changed by the caller';
+  t.same((await store.get('/cm'))?.value, big, 'a get hands over its own copy');
+  await store.update('/cm', { data: { a: 'small again' } });
+  t.same((await store.get('/cm'))?.value, { data: { a: 'small again' } });
+});
 
 t.test('lmdb: reopening keeps values, revision and compaction point', async (t) => {
   const dir = newDir();

@@ -58,10 +58,19 @@ export function jsonTypeOf(value: unknown): string {
   return typeof value;
 }
 
+// The last stamp made: every create of one second stamps the same string.
+let lastSecond = Number.NaN;
+let lastStamp = '';
+
 /** `2024-05-01T12:00:00Z`: Kubernetes' metav1.Time is RFC 3339 with whole seconds. */
 export function rfc3339(date: Date): string {
+  const second = Math.floor(date.getTime() / 1000);
+  if (second === lastSecond) return lastStamp;
   const iso = date.toISOString();
-  // `YYYY-MM-DDTHH:mm:ss.sssZ` for years 0-9999 (every create stamps one: a
-  // slice, not a regex); `±YYYYYY-…` beyond.
-  return iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d{3}Z$/, 'Z');
+  // `YYYY-MM-DDTHH:mm:ss.sssZ` for years 0-9999 (a slice, not a regex);
+  // `±YYYYYY-…` beyond.
+  const stamp = iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d{3}Z$/, 'Z');
+  lastSecond = second;
+  lastStamp = stamp;
+  return stamp;
 }

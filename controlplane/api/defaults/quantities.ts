@@ -59,23 +59,69 @@ function mayHoldQuantity(position: SchemaPosition, visiting = new Set<SchemaPosi
   return result;
 }
 
+// Where to look below a position, decided once per position: its declared
+// fields that may hold a quantity, and the position of its map values and
+// of its items when those may. The walk visits only these, so a pod without
+// resources costs a few map lookups, not a visit of each of its fields.
+interface QuantityPlan {
+  readonly fields: readonly (readonly [string, SchemaPosition])[];
+  readonly values: SchemaPosition | undefined;
+  readonly items: SchemaPosition | undefined;
+}
+
+const plans = new WeakMap<SchemaPosition, QuantityPlan>();
+
+function planOf(position: SchemaPosition): QuantityPlan {
+  let plan = plans.get(position);
+  if (plan !== undefined) return plan;
+  const properties = position.node?.['properties'];
+  const fields: (readonly [string, SchemaPosition])[] = [];
+  if (isRecord(properties)) {
+    for (const name of Object.keys(properties)) {
+      const next = fieldPosition(position, name);
+      if (mayHoldQuantity(next.position)) fields.push([name, next.position]);
+    }
+  }
+  const values = isRecord(position.node?.['additionalProperties'])
+    ? fieldPosition(position, '').position
+    : undefined;
+  const items = itemPosition(position);
+  plan = {
+    fields,
+    values: values && mayHoldQuantity(values) ? values : undefined,
+    items: mayHoldQuantity(items) ? items : undefined,
+  };
+  plans.set(position, plan);
+  return plan;
+}
+
 function canonicalizeAt(value: unknown, position: SchemaPosition): unknown {
   const current = canonicalize(value, position);
+  const plan = planOf(position);
   if (Array.isArray(current)) {
-    const items = itemPosition(position);
-    if (!mayHoldQuantity(items)) return current;
+    if (plan.items === undefined) return current;
     for (let i = 0; i < current.length; i++) {
       const item: unknown = current[i];
-      const replaced = canonicalizeAt(item, items);
+      const replaced = canonicalizeAt(item, plan.items);
       if (replaced !== item) current[i] = replaced;
     }
   } else if (isRecord(current)) {
-    for (const name of Object.keys(current)) {
-      const next = fieldPosition(position, name);
-      if (next.step === 'unknown' || !mayHoldQuantity(next.position)) continue;
+    for (const [name, fieldAt] of plan.fields) {
+      if (!Object.prototype.hasOwnProperty.call(current, name)) continue;
       const field = current[name];
-      const replaced = canonicalizeAt(field, next.position);
+      const replaced = canonicalizeAt(field, fieldAt);
       if (replaced !== field) current[name] = replaced;
+    }
+    if (plan.values !== undefined) {
+      const properties = position.node?.['properties'];
+      for (const name of Object.keys(current)) {
+        // Declared fields were walked above (or cannot hold a quantity).
+        if (isRecord(properties) && Object.prototype.hasOwnProperty.call(properties, name))
+          continue;
+        const field = current[name];
+        const replaced = canonicalizeAt(field, plan.values);
+        if (replaced !== field) current[name] = replaced;
+      }
     }
   }
   return current;

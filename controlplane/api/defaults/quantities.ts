@@ -10,6 +10,7 @@ import {
   fieldPosition,
   itemPosition,
   rootPosition,
+  valuePosition,
   type SchemaPosition,
 } from '../validation/schema-positions.js';
 import { canonicalQuantity } from './canonical-quantity.js';
@@ -82,9 +83,7 @@ function planOf(position: SchemaPosition): QuantityPlan {
       if (mayHoldQuantity(next.position)) fields.push([name, next.position]);
     }
   }
-  const values = isRecord(position.node?.['additionalProperties'])
-    ? fieldPosition(position, '').position
-    : undefined;
+  const values = valuePosition(position);
   const items = itemPosition(position);
   plan = {
     fields,

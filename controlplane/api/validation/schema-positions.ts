@@ -89,9 +89,15 @@ export function fieldPosition(
       step: 'property',
     };
   }
-  const additional = position.node?.['additionalProperties'];
-  if (isRecord(additional)) return { position: resolve(additional, position.file), step: 'key' };
+  const values = valuePosition(position);
+  if (values !== undefined) return { position: values, step: 'key' };
   return { position: { node: undefined, file: position.file, refs: [] }, step: 'unknown' };
+}
+
+/** The position of the values of a map at `position` (`additionalProperties`); undefined when it declares none. */
+export function valuePosition(position: SchemaPosition): SchemaPosition | undefined {
+  const additional = position.node?.['additionalProperties'];
+  return isRecord(additional) ? resolve(additional, position.file) : undefined;
 }
 
 /** The position of the items of an array at `position`. */
@@ -111,8 +117,8 @@ export function childPositions(position: SchemaPosition): SchemaPosition[] {
       children.push(resolve(isRecord(field) ? field : undefined, position.file));
     }
   }
-  const additional = node['additionalProperties'];
-  if (isRecord(additional)) children.push(resolve(additional, position.file));
+  const values = valuePosition(position);
+  if (values !== undefined) children.push(values);
   if (isRecord(node['items'])) children.push(itemPosition(position));
   return children;
 }

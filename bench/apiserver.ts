@@ -215,11 +215,21 @@ function mainThreadLine(baseline: LoadResult, alone: LoadResult): string {
   return `echo ${micros(echo)} (${ceiling(echo)}), create ${micros(create)} (${ceiling(create)}; ${TARGET_PER_SECOND}/s needs ≤ ${micros(1e6 / TARGET_PER_SECOND)})`;
 }
 
-/** The clients' CPU per request, and what the target leaves client and server together on this machine. */
+/**
+ * The clients' CPU per request, what the target leaves client and server
+ * together on this machine, and the rate the two together allow: clients
+ * and server share the cores, so no number of server processes passes it.
+ */
 function clientLine(baseline: LoadResult, alone: LoadResult): string {
   const cores = os.availableParallelism();
   const budget = (cores * 1e6) / TARGET_PER_SECOND;
-  return `creates ${micros(alone.clientCpuMicros)}, echo ${micros(baseline.clientCpuMicros)}; ${TARGET_PER_SECOND}/s on ${cores} cores leaves ${micros(budget)} per request for client + server`;
+  const both =
+    alone.serverCpuMicros === undefined ? undefined : alone.clientCpuMicros + alone.serverCpuMicros;
+  const bound =
+    both === undefined
+      ? ''
+      : `; now ${micros(both)}: at most ${((cores * 1e6) / both).toFixed(0)}/s on these cores`;
+  return `creates ${micros(alone.clientCpuMicros)}, echo ${micros(baseline.clientCpuMicros)}; ${TARGET_PER_SECOND}/s on ${cores} cores leaves ${micros(budget)} per request for client + server${bound}`;
 }
 
 const WATCHED = 'watched';

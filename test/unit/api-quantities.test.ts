@@ -176,6 +176,34 @@ t.test('objects are stored with canonical quantities', async (t) => {
     status: { capacity: { cpu: '2000m', memory: '4096Mi', pods: '110' } },
   });
   t.match(node['status'], { capacity: { cpu: '2', memory: '4Gi', pods: '110' } });
+  // Every other place a pod holds one: init containers, env's resourceFieldRef
+  // divisor, the overhead.
+  const elsewhere = stored({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p' },
+    spec: {
+      overhead: { memory: '1024Ki' },
+      initContainers: [{ name: 'i', image: 'x:1', resources: { requests: { memory: '1024Ki' } } }],
+      containers: [
+        {
+          name: 'c',
+          image: 'x:1',
+          env: [
+            {
+              name: 'LIMIT',
+              valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: '1024Ki' } },
+            },
+          ],
+        },
+      ],
+    },
+  });
+  t.match(elsewhere['spec'], {
+    overhead: { memory: '1Mi' },
+    initContainers: [{ resources: { requests: { memory: '1Mi' } } }],
+    containers: [{ env: [{ valueFrom: { resourceFieldRef: { divisor: '1Mi' } } }] }],
+  });
   const bad = stored({
     apiVersion: 'v1',
     kind: 'Pod',

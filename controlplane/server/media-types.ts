@@ -128,23 +128,22 @@ function mediaTypeOf(contentType: string | undefined): string {
 }
 
 /** How an object body (create, update, DeleteOptions) is encoded. */
-export type BodyFormat = 'json' | 'yaml';
+export type BodyFormat = 'json' | 'yaml' | 'protobuf';
 
-const OBJECT_MEDIA_TYPES = ['application/json', 'application/yaml'];
-const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+const OBJECT_MEDIA_TYPES = [
+  'application/json',
+  'application/yaml',
+  'application/vnd.kubernetes.protobuf',
+];
 
 /** The format of an object body; no Content-Type means JSON (as the apiserver assumes). 415 otherwise. */
 export function bodyFormatOf(contentType: string | undefined): BodyFormat {
   const mediaType = mediaTypeOf(contentType);
   if (mediaType === '' || mediaType === 'application/json') return 'json';
   if (mediaType === 'application/yaml') return 'yaml';
-  const error = unsupportedMediaType(mediaType, OBJECT_MEDIA_TYPES);
-  if (mediaType !== PROTOBUF) throw error;
-  // kubectl's typed commands (`kubectl create configmap|namespace|deployment ...`)
-  // send protobuf; say what works instead, since kubectl prints the message as it is.
-  const hint =
-    'protobuf bodies are not read by Skiff: use `kubectl create -f` or `kubectl apply -f`';
-  throw new ApiError(failure(415, 'UnsupportedMediaType', `${error.message} (${hint})`));
+  // kubectl's typed commands (`kubectl create configmap|namespace|deployment ...`) send protobuf.
+  if (mediaType === 'application/vnd.kubernetes.protobuf') return 'protobuf';
+  throw unsupportedMediaType(mediaType, OBJECT_MEDIA_TYPES);
 }
 
 const APPLY_PATCH_TYPES = new Set(['application/apply-patch+yaml', 'application/apply-patch+cbor']);

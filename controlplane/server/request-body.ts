@@ -1,5 +1,5 @@
 // Reading request bodies: bounded in size (the apiserver's 3 MiB → 413), in
-// JSON or YAML by Content-Type, malformed → 400. Bodies are read here, per
+// JSON, YAML or Kubernetes protobuf by Content-Type, malformed → 400. Bodies are read here, per
 // route, rather than by a global body parser, because routers mounted beside
 // the API (the OCI registry at /v2) stream their own bodies.
 
@@ -9,6 +9,7 @@ import type { PatchType } from '../api/cluster-api.js';
 import { ApiError, badRequest, failure } from '../api/errors.js';
 import type { BodyFormat } from './media-types.js';
 import { bodyFormatOf } from './media-types.js';
+import { decodeKubernetesProtobuf } from './protobuf/decode.js';
 
 /** The apiserver's default limit on request bodies (its MaxRequestBodyBytes): 3 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -68,8 +69,12 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
   });
 }
 
-/** Parses a JSON or YAML document; 400 with the parser's message when malformed. */
+/**
+ * Parses a JSON, YAML or Kubernetes protobuf document; 400 with the parser's
+ * message when malformed (415 for protobuf Skiff does not read).
+ */
 export function parseDocument(bytes: Buffer, format: BodyFormat): unknown {
+  if (format === 'protobuf') return decodeKubernetesProtobuf(bytes);
   const text = bytes.toString('utf8');
   if (format === 'json') {
     try {

@@ -161,6 +161,66 @@ if (!existsSync(KUBECTL)) {
     );
   });
 
+  t.test('typed create commands, which send protobuf', async (t) => {
+    const created = [
+      ['create', 'namespace', 'team-a'],
+      ['create', 'configmap', 'settings', '--from-literal=mode=fast'],
+      ['create', 'secret', 'generic', 'login', '--from-literal=user=admin'],
+      ['create', 'service', 'clusterip', 'front', '--tcp=80:8080'],
+      [
+        'create',
+        'deployment',
+        'web',
+        '--image=registry.local/web:v1',
+        '--replicas=3',
+        '--port=8080',
+      ],
+    ];
+    const printed: string[] = [];
+    for (const args of created) {
+      const result = await kubectl(...args);
+      t.equal(result.code, 0, `kubectl ${args.join(' ')}: ${result.stderr}`);
+      printed.push(result.stdout.trim());
+    }
+    t.same(printed, [
+      'namespace/team-a created',
+      'configmap/settings created',
+      'secret/login created',
+      'service/front created',
+      'deployment.apps/web created',
+    ]);
+
+    const secret = JSON.parse((await kubectl('get', 'secret', 'login', '-o', 'json')).stdout);
+    t.match(secret, { type: 'Opaque', data: { user: Buffer.from('admin').toString('base64') } });
+    const service = JSON.parse((await kubectl('get', 'svc', 'front', '-o', 'json')).stdout);
+    t.match(service.spec, { type: 'ClusterIP', ports: [{ port: 80, targetPort: 8080 }] });
+    const web = JSON.parse((await kubectl('get', 'deploy', 'web', '-o', 'json')).stdout);
+    t.match(web.spec, {
+      replicas: 3,
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        spec: {
+          containers: [{ image: 'registry.local/web:v1', ports: [{ containerPort: 8080 }] }],
+        },
+      },
+    });
+
+    const invalid = await kubectl('create', 'namespace', 'Team_B');
+    t.equal(invalid.code, 1);
+    t.match(invalid.stderr, 'The Namespace "Team_B" is invalid: metadata.name: Invalid value');
+
+    for (const args of [
+      ['delete', 'deployment', 'web'],
+      ['delete', 'service', 'front'],
+      ['delete', 'secret', 'login'],
+      ['delete', 'configmap', 'settings'],
+      ['delete', 'namespace', 'team-a'],
+    ]) {
+      const result = await kubectl(...args);
+      t.equal(result.code, 0, `kubectl ${args.join(' ')}: ${result.stderr}`);
+    }
+  });
+
   t.test('label, then delete by file and by name', async (t) => {
     const labeled = await kubectl('label', 'pod', 'lines-admin-nextjs', 'tier=web');
     t.equal(labeled.stdout, 'pod/lines-admin-nextjs labeled\n', labeled.stderr);

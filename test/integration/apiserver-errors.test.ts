@@ -7,6 +7,7 @@
 import t from 'tap';
 import type { Test } from 'tap';
 import type { KubeList, Status } from '../../controlplane/api/types.js';
+import { kubeProtobuf, message } from '../helpers/kube-protobuf.js';
 import type { Reply, TestServer } from './apiserver-support.js';
 import {
   configMap,
@@ -364,13 +365,15 @@ t.test('415 UnsupportedMediaType: bodies in formats the server does not read', a
   });
   isStatus(t, text, 415, 'UnsupportedMediaType', 'text/plain');
   t.match(text.body.message, /application\/json/);
+  // Protobuf is read for what kubectl's typed commands send (apiserver-protobuf.test.ts), not pods.
   const protobuf = await server.request<Status>(podsPath(), {
     method: 'POST',
-    body: 'k8s\u0000',
+    body: kubeProtobuf('v1', 'Pod', message([1, message([1, 'p'])])),
     headers: { 'content-type': 'application/vnd.kubernetes.protobuf' },
   });
-  isStatus(t, protobuf, 415, 'UnsupportedMediaType', 'protobuf');
+  isStatus(t, protobuf, 415, 'UnsupportedMediaType', 'a protobuf Pod');
   t.match(protobuf.body.message, /kubectl apply -f/, 'with a hint kubectl users can act on');
+  t.equal((await get(server, `${podsPath()}/p`)).status, 404, 'nothing stored');
   const yaml = await server.request(podsPath(), {
     method: 'POST',
     body: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: from-yaml\nspec:\n  containers:\n  - name: main\n    image: registry.local/web:v1\n',

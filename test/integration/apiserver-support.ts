@@ -28,11 +28,11 @@ export interface Reply<T = KubeObject> {
   readonly body: T;
 }
 
-/** A request: its method, headers and body (raw or JSON), and the token to send (`null`: none). */
+/** A request: its method, headers and body (text, bytes or JSON), and the token to send (`null`: none). */
 export interface RequestOptions {
   readonly method?: string;
   readonly headers?: Record<string, string>;
-  readonly body?: string;
+  readonly body?: string | Uint8Array;
   /** Serialised as the body; Content-Type application/json unless the headers say otherwise. */
   readonly json?: unknown;
   /** Default: the admin token. */

@@ -1,0 +1,267 @@
+// What Skiff reads of Kubernetes' protobuf encoding: for each message, its
+// field numbers with the JSON name and type of each (the numbers are the wire
+// format of k8s.io/api and k8s.io/apimachinery). Covered: the objects kubectl's
+// typed commands send (`kubectl create namespace|configmap|secret|service|
+// deployment`) and DeleteOptions, with the fields such clients commonly set.
+// A field missing here is refused by the decoder when it holds a value, never
+// dropped, so a gap shows as a clear 415 rather than as a lost field.
+
+/** Scalars, and the small messages whose JSON form is a scalar. */
+export type ScalarType =
+  | 'string'
+  | 'bool'
+  | 'int32'
+  | 'int64'
+  /** JSON: base64 (Go's []byte). */
+  | 'bytes'
+  /** resource.Quantity {1: string} → "100m". */
+  | 'quantity'
+  /** intstr.IntOrString {1: type, 2: intVal, 3: strVal} → 8080 or "http". */
+  | 'intOrString'
+  /** metav1.Time {1: seconds, 2: nanos} → RFC 3339; the zero time is absent. */
+  | 'time';
+
+/** One field of a message. */
+export interface FieldSpec {
+  /** The field's name in JSON. */
+  readonly json: string;
+  /** A scalar type, or the name of a message in MESSAGES. */
+  readonly type: ScalarType | MessageName;
+  /** A list (each occurrence on the wire is one item). */
+  readonly repeated?: true;
+  /** map<string, type>: each occurrence is an entry {1: key, 2: value}. */
+  readonly map?: true;
+  /**
+   * A pointer in Go (`*int32`, `*bool`): present on the wire only when set,
+   * so a zero value is kept. Other zero scalars are what Go writes for unset
+   * fields, and JSON omits them.
+   */
+  readonly optional?: true;
+}
+
+/** The messages the decoder knows. */
+export type MessageName =
+  | 'ObjectMeta'
+  | 'OwnerReference'
+  | 'LabelSelector'
+  | 'LabelSelectorRequirement'
+  | 'Namespace'
+  | 'NamespaceSpec'
+  | 'NamespaceStatus'
+  | 'ConfigMap'
+  | 'Secret'
+  | 'Service'
+  | 'ServiceSpec'
+  | 'ServicePort'
+  | 'ServiceStatus'
+  | 'LoadBalancerStatus'
+  | 'Deployment'
+  | 'DeploymentSpec'
+  | 'DeploymentStrategy'
+  | 'RollingUpdateDeployment'
+  | 'DeploymentStatus'
+  | 'PodTemplateSpec'
+  | 'PodSpec'
+  | 'Container'
+  | 'ContainerPort'
+  | 'EnvVar'
+  | 'ResourceRequirements'
+  | 'DeleteOptions'
+  | 'Preconditions';
+
+/** A message: its fields by number. */
+export type MessageSpec = Readonly<Record<number, FieldSpec>>;
+
+const s = (json: string): FieldSpec => ({ json, type: 'string' });
+const b = (json: string): FieldSpec => ({ json, type: 'bool' });
+const i32 = (json: string): FieldSpec => ({ json, type: 'int32' });
+const i64 = (json: string): FieldSpec => ({ json, type: 'int64' });
+const opt = (field: FieldSpec): FieldSpec => ({ ...field, optional: true });
+const list = (field: FieldSpec): FieldSpec => ({ ...field, repeated: true });
+const map = (json: string, type: FieldSpec['type']): FieldSpec => ({ json, type, map: true });
+const msg = (json: string, type: MessageName): FieldSpec => ({ json, type });
+
+const objectMeta: MessageSpec = {
+  1: s('name'),
+  2: s('generateName'),
+  3: s('namespace'),
+  4: s('selfLink'),
+  5: s('uid'),
+  6: s('resourceVersion'),
+  7: i64('generation'),
+  8: { json: 'creationTimestamp', type: 'time' },
+  9: { json: 'deletionTimestamp', type: 'time' },
+  10: opt(i64('deletionGracePeriodSeconds')),
+  11: map('labels', 'string'),
+  12: map('annotations', 'string'),
+  13: list(msg('ownerReferences', 'OwnerReference')),
+  14: list(s('finalizers')),
+};
+
+const container: MessageSpec = {
+  1: s('name'),
+  2: s('image'),
+  3: list(s('command')),
+  4: list(s('args')),
+  5: s('workingDir'),
+  6: list(msg('ports', 'ContainerPort')),
+  7: list(msg('env', 'EnvVar')),
+  8: msg('resources', 'ResourceRequirements'),
+  13: s('terminationMessagePath'),
+  14: s('imagePullPolicy'),
+  16: b('stdin'),
+  17: b('stdinOnce'),
+  18: b('tty'),
+  20: s('terminationMessagePolicy'),
+};
+
+const podSpec: MessageSpec = {
+  2: list(msg('containers', 'Container')),
+  3: s('restartPolicy'),
+  4: opt(i64('terminationGracePeriodSeconds')),
+  5: opt(i64('activeDeadlineSeconds')),
+  6: s('dnsPolicy'),
+  7: map('nodeSelector', 'string'),
+  8: s('serviceAccountName'),
+  9: s('serviceAccount'),
+  10: s('nodeName'),
+  11: b('hostNetwork'),
+  12: b('hostPID'),
+  13: b('hostIPC'),
+  16: s('hostname'),
+  17: s('subdomain'),
+  19: s('schedulerName'),
+  20: list(msg('initContainers', 'Container')),
+  21: opt(b('automountServiceAccountToken')),
+  24: s('priorityClassName'),
+  25: opt(i32('priority')),
+  29: opt(s('runtimeClassName')),
+  30: opt(b('enableServiceLinks')),
+  31: opt(s('preemptionPolicy')),
+};
+
+/** Every message the decoder knows, by name. */
+export const MESSAGES: Readonly<Record<MessageName, MessageSpec>> = {
+  ObjectMeta: objectMeta,
+  OwnerReference: {
+    1: s('kind'),
+    3: s('name'),
+    4: s('uid'),
+    5: s('apiVersion'),
+    6: opt(b('controller')),
+    7: opt(b('blockOwnerDeletion')),
+  },
+  LabelSelector: {
+    1: map('matchLabels', 'string'),
+    2: list(msg('matchExpressions', 'LabelSelectorRequirement')),
+  },
+  LabelSelectorRequirement: { 1: s('key'), 2: s('operator'), 3: list(s('values')) },
+
+  Namespace: {
+    1: msg('metadata', 'ObjectMeta'),
+    2: msg('spec', 'NamespaceSpec'),
+    3: msg('status', 'NamespaceStatus'),
+  },
+  NamespaceSpec: { 1: list(s('finalizers')) },
+  NamespaceStatus: { 1: s('phase') },
+
+  ConfigMap: {
+    1: msg('metadata', 'ObjectMeta'),
+    2: map('data', 'string'),
+    3: map('binaryData', 'bytes'),
+    4: opt(b('immutable')),
+  },
+  Secret: {
+    1: msg('metadata', 'ObjectMeta'),
+    2: map('data', 'bytes'),
+    3: s('type'),
+    4: map('stringData', 'string'),
+    5: opt(b('immutable')),
+  },
+
+  Service: {
+    1: msg('metadata', 'ObjectMeta'),
+    2: msg('spec', 'ServiceSpec'),
+    3: msg('status', 'ServiceStatus'),
+  },
+  ServiceSpec: {
+    1: list(msg('ports', 'ServicePort')),
+    2: map('selector', 'string'),
+    3: s('clusterIP'),
+    4: s('type'),
+    5: list(s('externalIPs')),
+    7: s('sessionAffinity'),
+    10: s('externalName'),
+    11: s('externalTrafficPolicy'),
+    12: i32('healthCheckNodePort'),
+    13: b('publishNotReadyAddresses'),
+    18: list(s('clusterIPs')),
+  },
+  ServicePort: {
+    1: s('name'),
+    2: s('protocol'),
+    3: i32('port'),
+    4: { json: 'targetPort', type: 'intOrString' },
+    5: i32('nodePort'),
+    6: opt(s('appProtocol')),
+  },
+  ServiceStatus: { 1: msg('loadBalancer', 'LoadBalancerStatus') },
+  LoadBalancerStatus: {},
+
+  Deployment: {
+    1: msg('metadata', 'ObjectMeta'),
+    2: msg('spec', 'DeploymentSpec'),
+    3: msg('status', 'DeploymentStatus'),
+  },
+  DeploymentSpec: {
+    1: opt(i32('replicas')),
+    2: msg('selector', 'LabelSelector'),
+    3: msg('template', 'PodTemplateSpec'),
+    4: msg('strategy', 'DeploymentStrategy'),
+    5: i32('minReadySeconds'),
+    6: opt(i32('revisionHistoryLimit')),
+    7: b('paused'),
+    9: opt(i32('progressDeadlineSeconds')),
+  },
+  DeploymentStrategy: { 1: s('type'), 2: msg('rollingUpdate', 'RollingUpdateDeployment') },
+  RollingUpdateDeployment: {
+    1: { json: 'maxUnavailable', type: 'intOrString', optional: true },
+    2: { json: 'maxSurge', type: 'intOrString', optional: true },
+  },
+  // Status is the server's: a create's status is reset, so only its zero
+  // values (which Go always writes) need to pass.
+  DeploymentStatus: {},
+
+  PodTemplateSpec: { 1: msg('metadata', 'ObjectMeta'), 2: msg('spec', 'PodSpec') },
+  PodSpec: podSpec,
+  Container: container,
+  ContainerPort: {
+    1: s('name'),
+    2: i32('hostPort'),
+    3: i32('containerPort'),
+    4: s('protocol'),
+    5: s('hostIP'),
+  },
+  EnvVar: { 1: s('name'), 2: s('value') },
+  ResourceRequirements: { 1: map('limits', 'quantity'), 2: map('requests', 'quantity') },
+
+  DeleteOptions: {
+    1: opt(i64('gracePeriodSeconds')),
+    2: msg('preconditions', 'Preconditions'),
+    3: opt(b('orphanDependents')),
+    4: opt(s('propagationPolicy')),
+    5: list(s('dryRun')),
+  },
+  Preconditions: { 1: opt(s('uid')), 2: opt(s('resourceVersion')) },
+};
+
+/** The top-level kinds a protobuf body may hold, by `apiVersion/kind`. */
+export const TOP_LEVEL_KINDS: ReadonlyMap<string, MessageName> = new Map<string, MessageName>([
+  ['v1/Namespace', 'Namespace'],
+  ['v1/ConfigMap', 'ConfigMap'],
+  ['v1/Secret', 'Secret'],
+  ['v1/Service', 'Service'],
+  ['apps/v1/Deployment', 'Deployment'],
+  ['v1/DeleteOptions', 'DeleteOptions'],
+  ['meta.k8s.io/v1/DeleteOptions', 'DeleteOptions'],
+]);

@@ -365,15 +365,15 @@ t.test('415 UnsupportedMediaType: bodies in formats the server does not read', a
   });
   isStatus(t, text, 415, 'UnsupportedMediaType', 'text/plain');
   t.match(text.body.message, /application\/json/);
-  // Protobuf is read for what kubectl's typed commands send (apiserver-protobuf.test.ts), not pods.
-  const protobuf = await server.request<Status>(podsPath(), {
+  // Protobuf is read for the kinds in server/protobuf/messages.ts (apiserver-protobuf.test.ts).
+  const protobuf = await server.request<Status>('/api/v1/nodes', {
     method: 'POST',
-    body: kubeProtobuf('v1', 'Pod', message([1, message([1, 'p'])])),
+    body: kubeProtobuf('v1', 'Node', message([1, message([1, 'n'])])),
     headers: { 'content-type': 'application/vnd.kubernetes.protobuf' },
   });
-  isStatus(t, protobuf, 415, 'UnsupportedMediaType', 'a protobuf Pod');
+  isStatus(t, protobuf, 415, 'UnsupportedMediaType', 'a protobuf Node');
   t.match(protobuf.body.message, /kubectl apply -f/, 'with a hint kubectl users can act on');
-  t.equal((await get(server, `${podsPath()}/p`)).status, 404, 'nothing stored');
+  t.equal((await get(server, '/api/v1/nodes/n')).status, 404, 'nothing stored');
   const yaml = await server.request(podsPath(), {
     method: 'POST',
     body: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: from-yaml\nspec:\n  containers:\n  - name: main\n    image: registry.local/web:v1\n',

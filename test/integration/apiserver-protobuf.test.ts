@@ -80,6 +80,43 @@ t.test("kubectl create's protobuf bodies create the objects, with defaults", asy
   });
 });
 
+t.test('a Pod as client-go sends it is created with its defaults', async (t) => {
+  const server = await startApiServer(t);
+  const container = message(
+    [1, 'app'],
+    [2, 'registry.local/app:v1'],
+    [6, message([3, 8080])],
+    [10, message([1, message([3, message([1, message([2, 8080])])])])],
+  );
+  const body = kubeProtobuf(
+    'v1',
+    'Pod',
+    message(
+      [1, message([1, 'typed'], [11, message([1, 'app'], [2, 'typed'])])],
+      [2, message([2, container])],
+    ),
+  );
+  const created = await server.request<KubeObject>(podsPath(), {
+    method: 'POST',
+    body,
+    headers: { ...PROTOBUF, accept: ACCEPT },
+  });
+  t.equal(created.status, 201, created.text);
+  const stored = await server.request<KubeObject & { spec: unknown }>(`${podsPath()}/typed`);
+  t.match(stored.body, {
+    metadata: { labels: { app: 'typed' } },
+    spec: {
+      restartPolicy: 'Always',
+      containers: [
+        {
+          ports: [{ containerPort: 8080, protocol: 'TCP' }],
+          livenessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 10 },
+        },
+      ],
+    },
+  });
+});
+
 t.test('a protobuf body with a value Skiff does not read: 415, nothing stored', async (t) => {
   const server = await startApiServer(t);
   const podSpec = message([2, message([1, 'app'], [2, 'img'])], [18, message([1, message()])]);

@@ -147,9 +147,9 @@ t.test('a value Skiff does not read from protobuf is refused, naming where it is
   t.equal(flag.code, 415, 'a non-zero varint of an unknown field');
   t.match(flag.message, 'field 9 of ConfigMap');
 
-  const pod = refusal(t, kubeProtobuf('v1', 'Pod', message([1, message([1, 'p'])])));
-  t.equal(pod.code, 415, 'a kind without a message table');
-  t.match(pod.message, 'a Pod (v1) is not read from protobuf');
+  const node = refusal(t, kubeProtobuf('v1', 'Node', message([1, message([1, 'n'])])));
+  t.equal(node.code, 415, 'a kind without a message table');
+  t.match(node.message, 'a Node (v1) is not read from protobuf');
 
   const gzip = refusal(t, kubeProtobuf('v1', 'ConfigMap', message(), 'gzip'));
   t.equal(gzip.code, 415);
@@ -176,6 +176,68 @@ t.test('bytes that are not a Kubernetes protobuf body are a 400', async (t) => {
   );
   t.equal(huge.code, 400, 'an int64 beyond what JSON numbers hold exactly');
   t.match(huge.message, 'ConfigMap.metadata.generation is beyond 2^53');
+});
+
+t.test('a Pod as a typed client sends it: volumes, probes, env sources', async (t) => {
+  const configMapRef = message([1, message([1, 'settings'])], [2, 'mode']);
+  const container = message(
+    [1, 'app'],
+    [2, 'registry.local/app:v1'],
+    [7, message([1, 'MODE'], [3, message([3, configMapRef])])],
+    [7, message([1, 'NODE'], [3, message([1, message([1, 'v1'], [2, 'spec.nodeName'])])])],
+    [9, message([1, 'data'], [2, true], [3, '/data'])],
+    [10, message([1, message([2, message([1, '/healthz'], [2, message([2, 8080])])])], [4, 5])],
+    [11, message([1, message([3, message([1, message([1, 1], [3, 'http'])])])])],
+    [22, message([1, message([1, message([1, 'true'])])], [6, 30])],
+  );
+  const volumes = [
+    message([1, 'data'], [2, message([2, message([1, 'Memory'])])]),
+    message([1, 'conf'], [2, message([19, message([1, message([1, 'settings'])], [3, 420])])]),
+    message([1, 'host'], [2, message([1, message([1, '/var/log'])])]),
+  ];
+  const spec = message(
+    [1, volumes[0] ?? message()],
+    [1, volumes[1] ?? message()],
+    [1, volumes[2] ?? message()],
+    [2, container],
+    [15, message([1, 'regcred'])],
+    [22, message([1, 'dedicated'], [2, 'Equal'], [3, 'wasm'], [4, 'NoSchedule'])],
+  );
+  const decoded = decodeKubernetesProtobuf(
+    kubeProtobuf('v1', 'Pod', message([1, message([1, 'p'])], [2, spec], [3, message([1, ''])])),
+  );
+  t.same(decoded, {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p' },
+    spec: {
+      volumes: [
+        { name: 'data', emptyDir: { medium: 'Memory' } },
+        { name: 'conf', configMap: { name: 'settings', defaultMode: 420 } },
+        { name: 'host', hostPath: { path: '/var/log' } },
+      ],
+      containers: [
+        {
+          name: 'app',
+          image: 'registry.local/app:v1',
+          env: [
+            { name: 'MODE', valueFrom: { configMapKeyRef: { name: 'settings', key: 'mode' } } },
+            {
+              name: 'NODE',
+              valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } },
+            },
+          ],
+          volumeMounts: [{ name: 'data', readOnly: true, mountPath: '/data' }],
+          livenessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 5 },
+          readinessProbe: { tcpSocket: { port: 'http' } },
+          startupProbe: { exec: { command: ['true'] }, failureThreshold: 30 },
+        },
+      ],
+      imagePullSecrets: [{ name: 'regcred' }],
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'wasm', effect: 'NoSchedule' }],
+    },
+    status: {},
+  });
 });
 
 t.test('DeleteOptions, as client-go sends them with a delete', async (t) => {

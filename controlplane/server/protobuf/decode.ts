@@ -209,6 +209,8 @@ function readMessage(
     } else if (field.repeated) {
       const items = (object[field.json] ??= []) as unknown[];
       items.push(readValue(reader, wire, field.type, `${at}.${field.json}[${items.length}]`));
+    } else if (field.inline) {
+      Object.assign(object, readValue(reader, wire, field.type, at));
     } else {
       const value = readValue(reader, wire, field.type, `${at}.${field.json}`);
       if (field.optional ? value !== undefined : !isZeroScalar(value)) object[field.json] = value;

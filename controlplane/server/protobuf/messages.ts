@@ -2,7 +2,8 @@
 // field numbers with the JSON name and type of each (the numbers are the wire
 // format of k8s.io/api and k8s.io/apimachinery). Covered: the objects kubectl's
 // typed commands send (`kubectl create namespace|configmap|secret|service|
-// deployment`) and DeleteOptions, with the fields such clients commonly set.
+// deployment`), Pods and ReplicaSets as client-go's typed clients send them,
+// and DeleteOptions, with the fields such clients commonly set.
 // A field missing here is refused by the decoder when it holds a value, never
 // dropped, so a gap shows as a clear 415 rather than as a lost field.
 
@@ -31,6 +32,11 @@ export interface FieldSpec {
   readonly repeated?: true;
   /** map<string, type>: each occurrence is an entry {1: key, 2: value}. */
   readonly map?: true;
+  /**
+   * An embedded struct in Go (`json:",inline"`): a message on the wire whose
+   * fields JSON writes into the parent object.
+   */
+  readonly inline?: true;
   /**
    * A pointer in Go (`*int32`, `*bool`): present on the wire only when set,
    * so a zero value is kept. Other zero scalars are what Go writes for unset
@@ -67,7 +73,33 @@ export type MessageName =
   | 'EnvVar'
   | 'ResourceRequirements'
   | 'DeleteOptions'
-  | 'Preconditions';
+  | 'Preconditions'
+  | 'Pod'
+  | 'PodStatus'
+  | 'ReplicaSet'
+  | 'ReplicaSetSpec'
+  | 'ReplicaSetStatus'
+  | 'LocalObjectReference'
+  | 'Volume'
+  | 'VolumeSource'
+  | 'HostPathVolumeSource'
+  | 'EmptyDirVolumeSource'
+  | 'SecretVolumeSource'
+  | 'ConfigMapVolumeSource'
+  | 'KeyToPath'
+  | 'VolumeMount'
+  | 'Probe'
+  | 'ProbeHandler'
+  | 'ExecAction'
+  | 'HTTPGetAction'
+  | 'HTTPHeader'
+  | 'TCPSocketAction'
+  | 'EnvVarSource'
+  | 'ObjectFieldSelector'
+  | 'ResourceFieldSelector'
+  | 'ConfigMapKeySelector'
+  | 'SecretKeySelector'
+  | 'Toleration';
 
 /** A message: its fields by number. */
 export type MessageSpec = Readonly<Record<number, FieldSpec>>;
@@ -80,6 +112,7 @@ const opt = (field: FieldSpec): FieldSpec => ({ ...field, optional: true });
 const list = (field: FieldSpec): FieldSpec => ({ ...field, repeated: true });
 const map = (json: string, type: FieldSpec['type']): FieldSpec => ({ json, type, map: true });
 const msg = (json: string, type: MessageName): FieldSpec => ({ json, type });
+const inline = (type: MessageName): FieldSpec => ({ json: '', type, inline: true });
 
 const objectMeta: MessageSpec = {
   1: s('name'),
@@ -107,15 +140,20 @@ const container: MessageSpec = {
   6: list(msg('ports', 'ContainerPort')),
   7: list(msg('env', 'EnvVar')),
   8: msg('resources', 'ResourceRequirements'),
+  9: list(msg('volumeMounts', 'VolumeMount')),
+  10: msg('livenessProbe', 'Probe'),
+  11: msg('readinessProbe', 'Probe'),
   13: s('terminationMessagePath'),
   14: s('imagePullPolicy'),
   16: b('stdin'),
   17: b('stdinOnce'),
   18: b('tty'),
   20: s('terminationMessagePolicy'),
+  22: msg('startupProbe', 'Probe'),
 };
 
 const podSpec: MessageSpec = {
+  1: list(msg('volumes', 'Volume')),
   2: list(msg('containers', 'Container')),
   3: s('restartPolicy'),
   4: opt(i64('terminationGracePeriodSeconds')),
@@ -128,11 +166,13 @@ const podSpec: MessageSpec = {
   11: b('hostNetwork'),
   12: b('hostPID'),
   13: b('hostIPC'),
+  15: list(msg('imagePullSecrets', 'LocalObjectReference')),
   16: s('hostname'),
   17: s('subdomain'),
   19: s('schedulerName'),
   20: list(msg('initContainers', 'Container')),
   21: opt(b('automountServiceAccountToken')),
+  22: list(msg('tolerations', 'Toleration')),
   24: s('priorityClassName'),
   25: opt(i32('priority')),
   29: opt(s('runtimeClassName')),
@@ -228,10 +268,29 @@ export const MESSAGES: Readonly<Record<MessageName, MessageSpec>> = {
     1: { json: 'maxUnavailable', type: 'intOrString', optional: true },
     2: { json: 'maxSurge', type: 'intOrString', optional: true },
   },
-  // Status is the server's: a create's status is reset, so only its zero
-  // values (which Go always writes) need to pass.
+  // Statuses are the server's (a create's is reset, and status updates go
+  // through JSON), so only their zero values, which Go always writes, pass.
   DeploymentStatus: {},
 
+  ReplicaSet: {
+    1: msg('metadata', 'ObjectMeta'),
+    2: msg('spec', 'ReplicaSetSpec'),
+    3: msg('status', 'ReplicaSetStatus'),
+  },
+  ReplicaSetSpec: {
+    1: opt(i32('replicas')),
+    2: msg('selector', 'LabelSelector'),
+    3: msg('template', 'PodTemplateSpec'),
+    4: i32('minReadySeconds'),
+  },
+  ReplicaSetStatus: {},
+
+  Pod: {
+    1: msg('metadata', 'ObjectMeta'),
+    2: msg('spec', 'PodSpec'),
+    3: msg('status', 'PodStatus'),
+  },
+  PodStatus: {},
   PodTemplateSpec: { 1: msg('metadata', 'ObjectMeta'), 2: msg('spec', 'PodSpec') },
   PodSpec: podSpec,
   Container: container,
@@ -242,7 +301,86 @@ export const MESSAGES: Readonly<Record<MessageName, MessageSpec>> = {
     4: s('protocol'),
     5: s('hostIP'),
   },
-  EnvVar: { 1: s('name'), 2: s('value') },
+  EnvVar: { 1: s('name'), 2: s('value'), 3: msg('valueFrom', 'EnvVarSource') },
+  EnvVarSource: {
+    1: msg('fieldRef', 'ObjectFieldSelector'),
+    2: msg('resourceFieldRef', 'ResourceFieldSelector'),
+    3: msg('configMapKeyRef', 'ConfigMapKeySelector'),
+    4: msg('secretKeyRef', 'SecretKeySelector'),
+  },
+  ObjectFieldSelector: { 1: s('apiVersion'), 2: s('fieldPath') },
+  ResourceFieldSelector: {
+    1: s('containerName'),
+    2: s('resource'),
+    3: { json: 'divisor', type: 'quantity' },
+  },
+  ConfigMapKeySelector: { 1: inline('LocalObjectReference'), 2: s('key'), 3: opt(b('optional')) },
+  SecretKeySelector: { 1: inline('LocalObjectReference'), 2: s('key'), 3: opt(b('optional')) },
+  LocalObjectReference: { 1: s('name') },
+  Volume: { 1: s('name'), 2: inline('VolumeSource') },
+  VolumeSource: {
+    1: msg('hostPath', 'HostPathVolumeSource'),
+    2: msg('emptyDir', 'EmptyDirVolumeSource'),
+    6: msg('secret', 'SecretVolumeSource'),
+    19: msg('configMap', 'ConfigMapVolumeSource'),
+  },
+  HostPathVolumeSource: { 1: s('path'), 2: opt(s('type')) },
+  EmptyDirVolumeSource: {
+    1: s('medium'),
+    2: { json: 'sizeLimit', type: 'quantity', optional: true },
+  },
+  SecretVolumeSource: {
+    1: s('secretName'),
+    2: list(msg('items', 'KeyToPath')),
+    3: opt(i32('defaultMode')),
+    4: opt(b('optional')),
+  },
+  ConfigMapVolumeSource: {
+    1: inline('LocalObjectReference'),
+    2: list(msg('items', 'KeyToPath')),
+    3: opt(i32('defaultMode')),
+    4: opt(b('optional')),
+  },
+  KeyToPath: { 1: s('key'), 2: s('path'), 3: opt(i32('mode')) },
+  VolumeMount: {
+    1: s('name'),
+    2: b('readOnly'),
+    3: s('mountPath'),
+    4: s('subPath'),
+    5: opt(s('mountPropagation')),
+    6: s('subPathExpr'),
+  },
+  Probe: {
+    1: inline('ProbeHandler'),
+    2: i32('initialDelaySeconds'),
+    3: i32('timeoutSeconds'),
+    4: i32('periodSeconds'),
+    5: i32('successThreshold'),
+    6: i32('failureThreshold'),
+    7: opt(i64('terminationGracePeriodSeconds')),
+  },
+  ProbeHandler: {
+    1: msg('exec', 'ExecAction'),
+    2: msg('httpGet', 'HTTPGetAction'),
+    3: msg('tcpSocket', 'TCPSocketAction'),
+  },
+  ExecAction: { 1: list(s('command')) },
+  HTTPGetAction: {
+    1: s('path'),
+    2: { json: 'port', type: 'intOrString' },
+    3: s('host'),
+    4: s('scheme'),
+    5: list(msg('httpHeaders', 'HTTPHeader')),
+  },
+  HTTPHeader: { 1: s('name'), 2: s('value') },
+  TCPSocketAction: { 1: { json: 'port', type: 'intOrString' }, 2: s('host') },
+  Toleration: {
+    1: s('key'),
+    2: s('operator'),
+    3: s('value'),
+    4: s('effect'),
+    5: opt(i64('tolerationSeconds')),
+  },
   ResourceRequirements: { 1: map('limits', 'quantity'), 2: map('requests', 'quantity') },
 
   DeleteOptions: {
@@ -261,7 +399,9 @@ export const TOP_LEVEL_KINDS: ReadonlyMap<string, MessageName> = new Map<string,
   ['v1/ConfigMap', 'ConfigMap'],
   ['v1/Secret', 'Secret'],
   ['v1/Service', 'Service'],
+  ['v1/Pod', 'Pod'],
   ['apps/v1/Deployment', 'Deployment'],
+  ['apps/v1/ReplicaSet', 'ReplicaSet'],
   ['v1/DeleteOptions', 'DeleteOptions'],
   ['meta.k8s.io/v1/DeleteOptions', 'DeleteOptions'],
 ]);

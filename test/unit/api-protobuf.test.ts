@@ -9,6 +9,7 @@ import t from 'tap';
 import type { Test } from 'tap';
 import { ApiError } from '../../controlplane/api/errors.js';
 import { decodeKubernetesProtobuf } from '../../controlplane/server/protobuf/decode.js';
+import { MESSAGES } from '../../controlplane/server/protobuf/messages.js';
 import { kubeProtobuf, message } from '../helpers/kube-protobuf.js';
 import { repoRoot } from '../helpers/paths.js';
 
@@ -249,4 +250,16 @@ t.test('DeleteOptions, as client-go sends them with a delete', async (t) => {
     propagationPolicy: 'Foreground',
     dryRun: ['All'],
   });
+});
+
+t.test('the message table: map values are ones the decoder defaults to empty', async (t) => {
+  for (const [name, spec] of Object.entries(MESSAGES)) {
+    for (const [number, field] of Object.entries(spec)) {
+      if (!field.map) continue;
+      t.ok(
+        ['string', 'bytes', 'quantity'].includes(field.type),
+        `${name} field ${number} (${field.json}) maps to ${field.type}`,
+      );
+    }
+  }
 });

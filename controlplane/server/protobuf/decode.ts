@@ -183,8 +183,9 @@ function readMapEntry(
     } else if (number === 2) value = readValue(reader, entryWire, field.type, `${at}[${key}]`);
     else skipZero(reader, entryWire, number, at);
   });
-  // An entry whose value is the zero value leaves it out on the wire.
-  return [key, value ?? (field.type === 'bool' ? false : field.type.startsWith('int') ? 0 : '')];
+  // An entry whose value is empty leaves it out on the wire (map values here
+  // are strings, bytes or quantities, all '' when empty).
+  return [key, value ?? ''];
 }
 
 function isZeroScalar(value: unknown): boolean {

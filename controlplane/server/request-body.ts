@@ -1,7 +1,8 @@
 // Reading request bodies: bounded in size (the apiserver's 3 MiB → 413), in
-// JSON, YAML or Kubernetes protobuf by Content-Type, malformed → 400. Bodies are read here, per
-// route, rather than by a global body parser, because routers mounted beside
-// the API (the OCI registry at /v2) stream their own bodies.
+// JSON, YAML or Kubernetes protobuf by Content-Type, malformed → 400. Bodies
+// are read here, per route, rather than by a global body parser, because
+// routers mounted beside the API (the OCI registry at /v2) stream their own
+// bodies.
 
 import type { IncomingMessage } from 'node:http';
 import { parseAllDocuments } from 'yaml';

@@ -28,7 +28,7 @@ import {
 import { representation } from './representation.js';
 import { readObjectBody, readOptionalObjectBody, readPatchBody } from './request-body.js';
 import type { ResourceRequest } from './request-path.js';
-import { sendJson, verbNotAllowed } from './responses.js';
+import { addWarning, sendJson, verbNotAllowed } from './responses.js';
 import type { WatchTimeoutRange } from './watch-stream.js';
 import { streamWatch } from './watch-stream.js';
 import { initialEventsThenWatch } from './watch-list.js';
@@ -118,18 +118,11 @@ export async function get(call: ResourceCall, name: string): Promise<void> {
   sendJson(call.response, 200, view.object(object));
 }
 
-/** Writes a warning of the services as Kubernetes does: `Warning: 299 - "<text>"`, which kubectl prints. */
-function warn(response: Response, message: string): void {
-  if (response.headersSent) return;
-  const quoted = JSON.stringify(message).replace(/[^\x20-\x7e]/g, '?');
-  response.append('Warning', `299 - ${quoted}`);
-}
-
 /** The write options of a call: its query's, with warnings going to the response. */
 export function writeOptions(call: ResourceCall): HttpWriteOptions {
   return {
     ...writeOptionsOf(call.query, call.target.namespace),
-    onWarning: (message) => warn(call.response, message),
+    onWarning: (message) => addWarning(call.response, message),
   };
 }
 

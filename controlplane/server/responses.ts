@@ -21,6 +21,13 @@ export function sendJson(
   response.end(text);
 }
 
+/** Adds a warning as Kubernetes does: `Warning: 299 - "<text>"`, which kubectl prints. */
+export function addWarning(response: Response, message: string): void {
+  if (response.headersSent) return;
+  const quoted = JSON.stringify(message).replace(/[^\x20-\x7e]/g, '?');
+  response.append('Warning', `299 - ${quoted}`);
+}
+
 /** Writes a Status with its own code. */
 export function sendStatus(response: Response, status: Status): void {
   sendJson(response, status.code, status);

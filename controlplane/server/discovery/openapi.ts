@@ -114,25 +114,43 @@ function pathsOf(type: ResourceType): Record<string, unknown> {
       /^./,
       (c) => c.toUpperCase(),
     );
-  const paths: Record<string, unknown> = {
-    [prefix]: {
-      get: operation(type, 'list', `list${id}`, { parameters: LIST_PARAMETERS }),
-      post: operation(type, 'post', `create${id}`, { parameters: WRITE_PARAMETERS, body: true }),
-      delete: operation(type, 'deletecollection', `deleteCollection${id}`, {
-        parameters: [...LIST_PARAMETERS, DRY_RUN],
-      }),
-    },
-    [`${prefix}/{name}`]: {
-      get: operation(type, 'get', `read${id}`),
-      put: operation(type, 'put', `replace${id}`, { parameters: WRITE_PARAMETERS, body: true }),
-      patch: operation(type, 'patch', `patch${id}`, {
-        parameters: WRITE_PARAMETERS,
-        body: true,
-        contentTypes: PATCH_TYPES,
-      }),
-      delete: operation(type, 'delete', `delete${id}`, { parameters: [DRY_RUN], body: true }),
-    },
-  };
+  const has = (verb: string) => type.verbs.includes(verb);
+  // Only the verbs the type serves: a review is only ever created.
+  const collection: Record<string, unknown> = {};
+  if (has('list')) {
+    collection.get = operation(type, 'list', `list${id}`, { parameters: LIST_PARAMETERS });
+  }
+  if (has('create')) {
+    collection.post = operation(type, 'post', `create${id}`, {
+      parameters: WRITE_PARAMETERS,
+      body: true,
+    });
+  }
+  if (has('deletecollection')) {
+    collection.delete = operation(type, 'deletecollection', `deleteCollection${id}`, {
+      parameters: [...LIST_PARAMETERS, DRY_RUN],
+    });
+  }
+  const object: Record<string, unknown> = {};
+  if (has('get')) object.get = operation(type, 'get', `read${id}`);
+  if (has('update')) {
+    object.put = operation(type, 'put', `replace${id}`, {
+      parameters: WRITE_PARAMETERS,
+      body: true,
+    });
+  }
+  if (has('patch')) {
+    object.patch = operation(type, 'patch', `patch${id}`, {
+      parameters: WRITE_PARAMETERS,
+      body: true,
+      contentTypes: PATCH_TYPES,
+    });
+  }
+  if (has('delete')) {
+    object.delete = operation(type, 'delete', `delete${id}`, { parameters: [DRY_RUN], body: true });
+  }
+  const paths: Record<string, unknown> = { [prefix]: collection };
+  if (Object.keys(object).length > 0) paths[`${prefix}/{name}`] = object;
   for (const subresource of type.subresources) {
     const info = subresourceInfo(type, subresource);
     const kind = { group: info.group, version: info.version, kind: info.kind };

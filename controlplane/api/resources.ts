@@ -43,6 +43,7 @@ function resource(
     namespaced?: boolean;
     categories?: string[];
     subresources?: Subresource[];
+    verbs?: string[];
   } = {},
 ): ResourceType {
   return {
@@ -56,7 +57,7 @@ function resource(
     namespaced: options.namespaced ?? true,
     categories: options.categories ?? [],
     subresources: options.subresources ?? [],
-    verbs: ALL_VERBS,
+    verbs: options.verbs ?? ALL_VERBS,
   };
 }
 
@@ -104,6 +105,26 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   }),
 ];
 
+/**
+ * The reviews: questions a client asks by creating an object, which the
+ * server answers in the response and does not store (`kubectl auth can-i`,
+ * `kubectl auth whoami`). Discovery lists them beside the stored types.
+ */
+export const REVIEW_TYPES: readonly ResourceType[] = [
+  resource('SelfSubjectReview', 'authentication.k8s.io', 'v1', 'selfsubjectreviews', {
+    namespaced: false,
+    verbs: ['create'],
+  }),
+  resource('SelfSubjectAccessReview', 'authorization.k8s.io', 'v1', 'selfsubjectaccessreviews', {
+    namespaced: false,
+    verbs: ['create'],
+  }),
+  resource('SelfSubjectRulesReview', 'authorization.k8s.io', 'v1', 'selfsubjectrulesreviews', {
+    namespaced: false,
+    verbs: ['create'],
+  }),
+];
+
 /** `apps/v1`, or `v1` for the core group. */
 export function apiVersionOf(type: ResourceType): string {
   return type.group === '' ? type.version : `${type.group}/${type.version}`;
@@ -134,6 +155,17 @@ export function resourceTypeByName(name: string): ResourceType | undefined {
         t.singular === base ||
         t.kind.toLowerCase() === base ||
         t.shortNames.includes(base)),
+  );
+}
+
+/** The review served at `group`/`version`/`plural`, if any. */
+export function reviewTypeAt(
+  group: string,
+  version: string,
+  plural: string,
+): ResourceType | undefined {
+  return REVIEW_TYPES.find(
+    (t) => t.group === group && t.version === version && t.plural === plural,
   );
 }
 

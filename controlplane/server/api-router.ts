@@ -2,6 +2,7 @@
 // group-versions, resources below them (dispatched to the verb handlers).
 
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ResourceType } from '../api/resources.js';
 import { aggregatedDiscovery } from './discovery/aggregated.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery/documents.js';
 import { discoveryContentType, negotiateDiscovery, negotiateResponse } from './media-types.js';
@@ -11,6 +12,8 @@ import type { PodExecProxy } from './pod-exec-proxy.js';
 import type { PodLogProxy } from './pod-log-proxy.js';
 import type { HandlerSettings, ResourceCall } from './resource-handlers.js';
 import { collection, object } from './resource-handlers.js';
+import { serverAuthorizer } from './authorization.js';
+import { serveReview } from './reviews.js';
 import { pathNotFound, sendJson, verbNotAllowed } from './responses.js';
 import { subresource } from './subresource-handlers.js';
 
@@ -104,6 +107,20 @@ async function serveResource(
   return subresource(call, name, which);
 }
 
+/** A review (`kubectl auth can-i`), answered from the policy the server enforces. */
+function serveReviewRequest(
+  settings: HandlerSettings,
+  type: ResourceType,
+  query: URLSearchParams,
+  request: Request,
+  response: Response,
+): Promise<void> {
+  const { group, version, plural } = type;
+  const info: RequestInfo = { verb: 'create', group, version, resource: plural, subresource: '' };
+  response.locals.requestInfo = info;
+  return serveReview({ ...settings, authorizer: serverAuthorizer }, type, query, request, response);
+}
+
 /**
  * The path and query of a request target (origin-form: `/api/v1/pods?limit=5`),
  * as `new URL()` reads them, without its cost (~15 µs a request, measured).
@@ -145,9 +162,11 @@ export function apiHandler(settings: HandlerSettings, nodeProxies?: NodeProxies)
     const served =
       path.kind === 'resource'
         ? serveResource(settings, path.request, url.searchParams, request, response, nodeProxies)
-        : path.kind === 'unknown'
-          ? Promise.reject(pathNotFound())
-          : Promise.resolve().then(() => serveDiscovery(path, request, response));
+        : path.kind === 'review'
+          ? serveReviewRequest(settings, path.type, url.searchParams, request, response)
+          : path.kind === 'unknown'
+            ? Promise.reject(pathNotFound())
+            : Promise.resolve().then(() => serveDiscovery(path, request, response));
     served.catch(next);
   };
 }

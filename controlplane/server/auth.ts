@@ -29,6 +29,9 @@ export interface AuthenticatedUser {
   readonly groups: readonly string[];
 }
 
+/** The group of every user with a known token, as in Kubernetes. */
+export const AUTHENTICATED_GROUP = 'system:authenticated';
+
 /** Paths served to anyone: health and version, like Kubernetes' system:public-info-viewer. */
 const PUBLIC_PATH = /^\/(healthz|livez|readyz)(\/.*)?$|^\/version\/?$/;
 
@@ -46,7 +49,9 @@ export function authenticate(auth: TokenAuth): RequestHandler {
   const users = new Map<string, AuthenticatedUser>();
   for (const identity of auth.tokens) {
     if (identity.token.length < 16) throw new Error('an API token must be at least 16 characters');
-    users.set(identity.token, { name: identity.user, groups: identity.groups ?? [] });
+    // Kubernetes puts every authenticated user in system:authenticated.
+    const groups = [...new Set([...(identity.groups ?? []), AUTHENTICATED_GROUP])];
+    users.set(identity.token, { name: identity.user, groups });
   }
   return (request, response, next) => {
     if (isPublicPath(request.path)) {

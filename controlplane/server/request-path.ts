@@ -9,7 +9,7 @@
 // namespaced resource makes it a prefix.
 
 import type { ResourceType, Subresource } from '../api/resources.js';
-import { resourceTypeAt } from '../api/resources.js';
+import { resourceTypeAt, reviewTypeAt } from '../api/resources.js';
 
 /** A request for a resource collection, an object or one of its subresources. */
 export interface ResourceRequest {
@@ -25,6 +25,8 @@ export interface ResourceRequest {
 /** What a path under `/api` or `/apis` addresses. */
 export type ApiPath =
   | { readonly kind: 'resource'; readonly request: ResourceRequest }
+  /** A review's collection (`/apis/authorization.k8s.io/v1/selfsubjectaccessreviews`). */
+  | { readonly kind: 'review'; readonly type: ResourceType }
   /** A group-version prefix: discovery's APIResourceList. */
   | { readonly kind: 'groupVersion'; readonly group: string; readonly version: string }
   /** `/apis/{group}`: discovery's APIGroup. */
@@ -73,6 +75,10 @@ function decodeSegments(segments: readonly string[]): string[] | undefined {
 
 function resourcePath(group: string, version: string, segments: readonly string[]): ApiPath {
   if (segments.length === 0) return { kind: 'groupVersion', group, version };
+  if (segments.length === 1) {
+    const review = reviewTypeAt(group, version, segments[0] ?? '');
+    if (review) return { kind: 'review', type: review };
+  }
   let rest = segments;
   const watchPrefix = rest[0] === 'watch';
   if (watchPrefix) rest = rest.slice(1);

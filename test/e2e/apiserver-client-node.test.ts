@@ -202,3 +202,30 @@ t.test('pods: bound ones are deleted gracefully, unscheduled ones at once', asyn
     .catch((e: unknown) => e);
   t.equal(codeOf(unscheduled), 404, 'a pod no node runs is deleted at once');
 });
+
+t.test('reviews: who am I, and may I', async (t) => {
+  const authentication = kubeconfig.makeApiClient(k8s.AuthenticationV1Api);
+  const authorization = kubeconfig.makeApiClient(k8s.AuthorizationV1Api);
+  const me = await authentication.createSelfSubjectReview({
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+  });
+  t.equal(me.status?.userInfo?.username, 'admin');
+  t.ok(me.status?.userInfo?.groups?.includes('system:authenticated'));
+  const review = await authorization.createSelfSubjectAccessReview({
+    body: {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      spec: { resourceAttributes: { namespace, verb: 'delete', resource: 'pods' } },
+    },
+  });
+  t.equal(review.status?.allowed, true);
+  const invalid = await authorization
+    .createSelfSubjectAccessReview({
+      body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: {} },
+    })
+    .then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+  t.equal(codeOf(invalid), 422, 'a review without attributes');
+});

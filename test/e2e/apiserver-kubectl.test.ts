@@ -221,6 +221,44 @@ if (!existsSync(KUBECTL)) {
     }
   });
 
+  t.test('auth: whoami and can-i, which send protobuf reviews', async (t) => {
+    const whoami = await kubectl('auth', 'whoami');
+    t.equal(whoami.code, 0, whoami.stderr);
+    t.match(
+      whoami.stdout,
+      /^ATTRIBUTE\s+VALUE\nUsername\s+admin\nGroups\s+\[system:masters system:authenticated\]\n/,
+    );
+
+    // The node-join token authenticates as its own user.
+    const nodeToken = (
+      await readFile(path.join(controlPlane.dataDir, 'node-token'), 'utf8')
+    ).trim();
+    const asNode = await kubectl('auth', 'whoami', '--token', nodeToken, '-o', 'json');
+    t.equal(asNode.code, 0, asNode.stderr);
+    t.match(JSON.parse(asNode.stdout), {
+      status: { userInfo: { username: 'system:bootstrap:node' } },
+    });
+
+    for (const args of [
+      ['create', 'pods'],
+      ['list', 'deployments.apps', '-n', 'kube-system', '--subresource=scale'],
+      ['get', '/healthz'],
+    ]) {
+      const canI = await kubectl('auth', 'can-i', ...args);
+      t.same(
+        [canI.code, canI.stdout],
+        [0, 'yes\n'],
+        `kubectl auth can-i ${args.join(' ')}: ${canI.stderr}`,
+      );
+    }
+    const rules = await kubectl('auth', 'can-i', '--list');
+    t.equal(rules.code, 0, rules.stderr);
+    t.match(
+      rules.stdout,
+      /^Resources\s+Non-Resource URLs\s+Resource Names\s+Verbs\n\*\.\*\s+\[\]\s+\[\]\s+\[\*\]\n\s+\[\*\]\s+\[\]\s+\[\*\]\n/,
+    );
+  });
+
   t.test('label, then delete by file and by name', async (t) => {
     const labeled = await kubectl('label', 'pod', 'lines-admin-nextjs', 'tier=web');
     t.equal(labeled.stdout, 'pod/lines-admin-nextjs labeled\n', labeled.stderr);

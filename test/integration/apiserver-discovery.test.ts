@@ -165,6 +165,8 @@ t.test(
     t.same(apps?.preferredVersion, { groupVersion: 'apps/v1', version: 'v1' });
     t.same(apis.body.groups.map((g) => g.name).sort(), [
       'apps',
+      'authentication.k8s.io',
+      'authorization.k8s.io',
       'autoscaling',
       'coordination.k8s.io',
     ]);
@@ -267,6 +269,8 @@ t.test('OpenAPI v3: the index and the group-version documents kubectl apply fetc
   t.same(Object.keys(index.body.paths).sort(), [
     'api/v1',
     'apis/apps/v1',
+    'apis/authentication.k8s.io/v1',
+    'apis/authorization.k8s.io/v1',
     'apis/autoscaling/v2',
     'apis/coordination.k8s.io/v1',
   ]);

@@ -252,6 +252,56 @@ t.test('DeleteOptions, as client-go sends them with a delete', async (t) => {
   });
 });
 
+t.test("kubectl auth can-i and whoami's reviews read as the JSON they stand for", async (t) => {
+  const status = {};
+  t.same(decodeKubernetesProtobuf(fixture('auth-can-i-create-pods')), {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SelfSubjectAccessReview',
+    metadata: {},
+    spec: { resourceAttributes: { namespace: 'default', verb: 'create', resource: 'pods' } },
+    status,
+  });
+  t.same(
+    decodeKubernetesProtobuf(fixture('auth-can-i-list-deployments-scale')),
+    {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      metadata: {},
+      spec: {
+        resourceAttributes: {
+          namespace: 'kube-system',
+          verb: 'list',
+          group: 'apps',
+          resource: 'deployments',
+          subresource: 'scale',
+        },
+      },
+      status,
+    },
+    '`kubectl auth can-i list deployments.apps -n kube-system --subresource=scale`',
+  );
+  t.same(decodeKubernetesProtobuf(fixture('auth-can-i-get-healthz')), {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SelfSubjectAccessReview',
+    metadata: {},
+    spec: { nonResourceAttributes: { path: '/healthz', verb: 'get' } },
+    status,
+  });
+  t.same(decodeKubernetesProtobuf(fixture('auth-can-i-list')), {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SelfSubjectRulesReview',
+    metadata: {},
+    spec: { namespace: 'default' },
+    status,
+  });
+  t.same(decodeKubernetesProtobuf(fixture('auth-whoami')), {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'SelfSubjectReview',
+    metadata: {},
+    status: { userInfo: {} },
+  });
+});
+
 t.test('the message table: map values are ones the decoder defaults to empty', async (t) => {
   for (const [name, spec] of Object.entries(MESSAGES)) {
     for (const [number, field] of Object.entries(spec)) {

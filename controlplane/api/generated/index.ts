@@ -12,6 +12,9 @@ import type { Node } from './node.js';
 import type { Pod } from './pod.js';
 import type { ReplicaSet } from './replicaset.js';
 import type { Secret } from './secret.js';
+import type { SelfSubjectAccessReview } from './selfsubjectaccessreview.js';
+import type { SelfSubjectReview } from './selfsubjectreview.js';
+import type { SelfSubjectRulesReview } from './selfsubjectrulesreview.js';
 import type { Service } from './service.js';
 
 export type * from './configmap.js';
@@ -27,6 +30,9 @@ export type * from './pod-spec.js';
 export type * from './pod.js';
 export type * from './replicaset.js';
 export type * from './secret.js';
+export type * from './selfsubjectaccessreview.js';
+export type * from './selfsubjectreview.js';
+export type * from './selfsubjectrulesreview.js';
 export type * from './service.js';
 
 /** Each served kind's type, by kind name. */
@@ -42,6 +48,9 @@ export interface KubeKinds {
   Pod: Pod;
   ReplicaSet: ReplicaSet;
   Secret: Secret;
+  SelfSubjectAccessReview: SelfSubjectAccessReview;
+  SelfSubjectReview: SelfSubjectReview;
+  SelfSubjectRulesReview: SelfSubjectRulesReview;
   Service: Service;
 }
 

@@ -1547,6 +1547,179 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
   },
   {
     $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'selfsubjectaccessreview.schema.json',
+    title: 'SelfSubjectAccessReview',
+    description:
+      'authorization.k8s.io/v1 `SelfSubjectAccessReview`: may the caller do this? (`kubectl auth can-i`). Created, answered and not stored.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['apiVersion', 'kind', 'metadata', 'spec'],
+    properties: {
+      apiVersion: { const: 'authorization.k8s.io/v1' },
+      kind: { const: 'SelfSubjectAccessReview' },
+      metadata: { $ref: 'meta.schema.json#/definitions/ObjectMeta' },
+      spec: { $ref: '#/definitions/SelfSubjectAccessReviewSpec' },
+      status: { $ref: '#/definitions/SubjectAccessReviewStatus' },
+    },
+    definitions: {
+      SelfSubjectAccessReviewSpec: {
+        description: '`SelfSubjectAccessReviewSpec`: exactly one of the two attribute sets.',
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          resourceAttributes: { $ref: '#/definitions/ResourceAttributes' },
+          nonResourceAttributes: { $ref: '#/definitions/NonResourceAttributes' },
+        },
+      },
+      ResourceAttributes: {
+        description:
+          '`ResourceAttributes`: a request for a resource, as an authorizer sees it (`*` is any).',
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          namespace: { type: 'string' },
+          verb: { type: 'string' },
+          group: { type: 'string' },
+          version: { type: 'string' },
+          resource: { type: 'string' },
+          subresource: { type: 'string' },
+          name: { type: 'string' },
+          fieldSelector: { $ref: '#/definitions/SelectorAttributes' },
+          labelSelector: { $ref: '#/definitions/SelectorAttributes' },
+        },
+      },
+      SelectorAttributes: {
+        description:
+          '`FieldSelectorAttributes` / `LabelSelectorAttributes`: the selector a list or watch would carry.',
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          rawSelector: { type: 'string' },
+          requirements: {
+            type: 'array',
+            items: { $ref: 'meta.schema.json#/definitions/LabelSelectorRequirement' },
+          },
+        },
+      },
+      NonResourceAttributes: {
+        description: '`NonResourceAttributes`: a request for a path outside the API (`/healthz`).',
+        type: 'object',
+        additionalProperties: false,
+        properties: { path: { type: 'string' }, verb: { type: 'string' } },
+      },
+      SubjectAccessReviewStatus: {
+        description:
+          "`SubjectAccessReviewStatus`: the server's answer (what a client sends here is ignored).",
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          allowed: { type: 'boolean' },
+          denied: { type: 'boolean' },
+          reason: { type: 'string' },
+          evaluationError: { type: 'string' },
+        },
+      },
+    },
+  },
+  {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'selfsubjectreview.schema.json',
+    title: 'SelfSubjectReview',
+    description:
+      'authentication.k8s.io/v1 `SelfSubjectReview`: who is the caller? (`kubectl auth whoami`). Created, answered and not stored.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['apiVersion', 'kind', 'metadata'],
+    properties: {
+      apiVersion: { const: 'authentication.k8s.io/v1' },
+      kind: { const: 'SelfSubjectReview' },
+      metadata: { $ref: 'meta.schema.json#/definitions/ObjectMeta' },
+      status: { $ref: '#/definitions/SelfSubjectReviewStatus' },
+    },
+    definitions: {
+      SelfSubjectReviewStatus: {
+        description: '`SelfSubjectReviewStatus`.',
+        type: 'object',
+        additionalProperties: false,
+        properties: { userInfo: { $ref: '#/definitions/UserInfo' } },
+      },
+      UserInfo: {
+        description: '`UserInfo`: the user the request was authenticated as.',
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          username: { type: 'string' },
+          uid: { type: 'string' },
+          groups: { type: 'array', items: { type: 'string' } },
+          extra: {
+            type: 'object',
+            additionalProperties: { type: 'array', items: { type: 'string' } },
+          },
+        },
+      },
+    },
+  },
+  {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'selfsubjectrulesreview.schema.json',
+    title: 'SelfSubjectRulesReview',
+    description:
+      'authorization.k8s.io/v1 `SelfSubjectRulesReview`: what may the caller do in a namespace? (`kubectl auth can-i --list`). Created, answered and not stored.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['apiVersion', 'kind', 'metadata', 'spec'],
+    properties: {
+      apiVersion: { const: 'authorization.k8s.io/v1' },
+      kind: { const: 'SelfSubjectRulesReview' },
+      metadata: { $ref: 'meta.schema.json#/definitions/ObjectMeta' },
+      spec: { $ref: '#/definitions/SelfSubjectRulesReviewSpec' },
+      status: { $ref: '#/definitions/SubjectRulesReviewStatus' },
+    },
+    definitions: {
+      SelfSubjectRulesReviewSpec: {
+        description: '`SelfSubjectRulesReviewSpec`.',
+        type: 'object',
+        additionalProperties: false,
+        properties: { namespace: { type: 'string' } },
+      },
+      SubjectRulesReviewStatus: {
+        description:
+          "`SubjectRulesReviewStatus`: the rules that apply (`*` is any). The server's answer: what a client sends here is ignored.",
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          resourceRules: { type: 'array', items: { $ref: '#/definitions/ResourceRule' } },
+          nonResourceRules: { type: 'array', items: { $ref: '#/definitions/NonResourceRule' } },
+          incomplete: { type: 'boolean' },
+          evaluationError: { type: 'string' },
+        },
+      },
+      ResourceRule: {
+        description: '`ResourceRule`.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['verbs'],
+        properties: {
+          verbs: { type: 'array', items: { type: 'string' } },
+          apiGroups: { type: 'array', items: { type: 'string' } },
+          resources: { type: 'array', items: { type: 'string' } },
+          resourceNames: { type: 'array', items: { type: 'string' } },
+        },
+      },
+      NonResourceRule: {
+        description: '`NonResourceRule`.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['verbs'],
+        properties: {
+          verbs: { type: 'array', items: { type: 'string' } },
+          nonResourceURLs: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+  },
+  {
+    $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'service.schema.json',
     title: 'Service',
     description: 'core/v1 `Service`: a stable address for the pods a selector picks.',
@@ -1677,5 +1850,8 @@ export const KIND_SCHEMA_IDS: Readonly<Record<string, string>> = {
   Pod: 'pod.schema.json',
   ReplicaSet: 'replicaset.schema.json',
   Secret: 'secret.schema.json',
+  SelfSubjectAccessReview: 'selfsubjectaccessreview.schema.json',
+  SelfSubjectReview: 'selfsubjectreview.schema.json',
+  SelfSubjectRulesReview: 'selfsubjectrulesreview.schema.json',
   Service: 'service.schema.json',
 };

@@ -1,9 +1,10 @@
 // The discovery documents of the legacy form: APIVersions (`/api`),
 // APIGroupList (`/apis`), APIGroup (`/apis/{group}`) and APIResourceList
-// (`/api/v1`, `/apis/{group}/{version}`), all read from the resource table.
+// (`/api/v1`, `/apis/{group}/{version}`), all read from the resource table
+// and the reviews.
 
 import type { ResourceType, Subresource } from '../../api/resources.js';
-import { RESOURCE_TYPES } from '../../api/resources.js';
+import { RESOURCE_TYPES, REVIEW_TYPES } from '../../api/resources.js';
 
 /** A subresource as discovery describes it: the kind it speaks and its verbs. */
 export interface SubresourceInfo {
@@ -37,10 +38,13 @@ export interface GroupVersion {
   readonly version: string;
 }
 
+/** What discovery lists: the stored types, then the reviews. */
+const SERVED_TYPES: readonly ResourceType[] = [...RESOURCE_TYPES, ...REVIEW_TYPES];
+
 /** Every group-version served, the core group first, in the resource table's order. */
 export function servedGroupVersions(): GroupVersion[] {
   const seen = new Map<string, GroupVersion>();
-  for (const type of RESOURCE_TYPES) {
+  for (const type of SERVED_TYPES) {
     const key = `${type.group}/${type.version}`;
     if (!seen.has(key)) seen.set(key, { group: type.group, version: type.version });
   }
@@ -49,7 +53,7 @@ export function servedGroupVersions(): GroupVersion[] {
 
 /** The types served at one group-version. */
 export function typesAt(group: string, version: string): ResourceType[] {
-  return RESOURCE_TYPES.filter((t) => t.group === group && t.version === version);
+  return SERVED_TYPES.filter((t) => t.group === group && t.version === version);
 }
 
 function groupVersionString(group: string, version: string): string {

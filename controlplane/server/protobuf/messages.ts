@@ -3,7 +3,8 @@
 // format of k8s.io/api and k8s.io/apimachinery). Covered: the objects kubectl's
 // typed commands send (`kubectl create namespace|configmap|secret|service|
 // deployment`), Pods and ReplicaSets as client-go's typed clients send them,
-// and DeleteOptions, with the fields such clients commonly set.
+// DeleteOptions, and the reviews of `kubectl auth can-i|whoami`, with the
+// fields such clients commonly set.
 // A field missing here is refused by the decoder when it holds a value, never
 // dropped, so a gap shows as a clear 415 rather than as a lost field.
 
@@ -99,7 +100,20 @@ export type MessageName =
   | 'ResourceFieldSelector'
   | 'ConfigMapKeySelector'
   | 'SecretKeySelector'
-  | 'Toleration';
+  | 'Toleration'
+  | 'SelfSubjectAccessReview'
+  | 'SelfSubjectAccessReviewSpec'
+  | 'ResourceAttributes'
+  | 'NonResourceAttributes'
+  | 'SubjectAccessReviewStatus'
+  | 'SelfSubjectRulesReview'
+  | 'SelfSubjectRulesReviewSpec'
+  | 'SubjectRulesReviewStatus'
+  | 'ResourceRule'
+  | 'NonResourceRule'
+  | 'SelfSubjectReview'
+  | 'SelfSubjectReviewStatus'
+  | 'UserInfo';
 
 /** A message: its fields by number. */
 export type MessageSpec = Readonly<Record<number, FieldSpec>>;
@@ -391,6 +405,59 @@ export const MESSAGES: Readonly<Record<MessageName, MessageSpec>> = {
     5: list(s('dryRun')),
   },
   Preconditions: { 1: opt(s('uid')), 2: opt(s('resourceVersion')) },
+
+  // The reviews of `kubectl auth can-i [--list]` and `kubectl auth whoami`
+  // (authorization.k8s.io/v1, authentication.k8s.io/v1).
+  SelfSubjectAccessReview: {
+    1: msg('metadata', 'ObjectMeta'),
+    2: msg('spec', 'SelfSubjectAccessReviewSpec'),
+    3: msg('status', 'SubjectAccessReviewStatus'),
+  },
+  SelfSubjectAccessReviewSpec: {
+    1: msg('resourceAttributes', 'ResourceAttributes'),
+    2: msg('nonResourceAttributes', 'NonResourceAttributes'),
+  },
+  ResourceAttributes: {
+    1: s('namespace'),
+    2: s('verb'),
+    3: s('group'),
+    4: s('version'),
+    5: s('resource'),
+    6: s('subresource'),
+    7: s('name'),
+  },
+  NonResourceAttributes: { 1: s('path'), 2: s('verb') },
+  SubjectAccessReviewStatus: {
+    1: b('allowed'),
+    2: s('reason'),
+    3: s('evaluationError'),
+    4: b('denied'),
+  },
+  SelfSubjectRulesReview: {
+    1: msg('metadata', 'ObjectMeta'),
+    2: msg('spec', 'SelfSubjectRulesReviewSpec'),
+    3: msg('status', 'SubjectRulesReviewStatus'),
+  },
+  SelfSubjectRulesReviewSpec: { 1: s('namespace') },
+  SubjectRulesReviewStatus: {
+    1: list(msg('resourceRules', 'ResourceRule')),
+    2: list(msg('nonResourceRules', 'NonResourceRule')),
+    3: b('incomplete'),
+    4: s('evaluationError'),
+  },
+  ResourceRule: {
+    1: list(s('verbs')),
+    2: list(s('apiGroups')),
+    3: list(s('resources')),
+    4: list(s('resourceNames')),
+  },
+  NonResourceRule: { 1: list(s('verbs')), 2: list(s('nonResourceURLs')) },
+  SelfSubjectReview: {
+    1: msg('metadata', 'ObjectMeta'),
+    2: msg('status', 'SelfSubjectReviewStatus'),
+  },
+  SelfSubjectReviewStatus: { 1: msg('userInfo', 'UserInfo') },
+  UserInfo: { 1: s('username'), 2: s('uid'), 3: list(s('groups')) },
 };
 
 /** The top-level kinds a protobuf body may hold, by `apiVersion/kind`. */
@@ -404,4 +471,7 @@ export const TOP_LEVEL_KINDS: ReadonlyMap<string, MessageName> = new Map<string,
   ['apps/v1/ReplicaSet', 'ReplicaSet'],
   ['v1/DeleteOptions', 'DeleteOptions'],
   ['meta.k8s.io/v1/DeleteOptions', 'DeleteOptions'],
+  ['authorization.k8s.io/v1/SelfSubjectAccessReview', 'SelfSubjectAccessReview'],
+  ['authorization.k8s.io/v1/SelfSubjectRulesReview', 'SelfSubjectRulesReview'],
+  ['authentication.k8s.io/v1/SelfSubjectReview', 'SelfSubjectReview'],
 ]);

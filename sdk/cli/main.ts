@@ -35,6 +35,7 @@ const commandModules: ReadonlyArray<readonly [readonly string[], () => Promise<R
   [['delete'], async () => (await import('./commands/delete.js')).registerDelete],
   [['label'], async () => (await import('./commands/label.js')).registerLabel],
   [['annotate'], async () => (await import('./commands/annotate.js')).registerAnnotate],
+  [['auth'], async () => (await import('./commands/auth.js')).registerAuth],
   [
     ['api-resources'],
     async () => (await import('./commands/api-resources.js')).registerApiResources,

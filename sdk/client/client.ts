@@ -6,6 +6,7 @@ import type { KubeObject } from '../../controlplane/api/types.js';
 import type { ClientConfig } from './config.js';
 import { discoverResources, type DiscoveredResource } from './discovery.js';
 import { createResourceClient, type HttpResourceClient } from './resource-client.js';
+import { clientReviews, type ClientReviews } from './reviews.js';
 import { createTransport, type Transport } from './transport.js';
 
 /** ClusterApi over HTTP, with what only a remote client needs besides. */
@@ -13,6 +14,8 @@ export interface HttpClusterApi extends ClusterApi {
   resource<T extends KubeObject = KubeObject>(type: ResourceType): HttpResourceClient<T>;
   /** The resources the server's discovery documents list. */
   discover(): Promise<DiscoveredResource[]>;
+  /** `kubectl auth whoami` and `can-i`: what the server says these credentials are and may do. */
+  readonly reviews: ClientReviews;
   /** Raw requests to the same server with the same credentials (`/version`, `/healthz`, ...). */
   readonly transport: Transport;
   /** Closes the client's connections; later calls fail. Idle connections do not keep a process alive. */
@@ -33,6 +36,7 @@ export function createClient(config: ClientConfig): HttpClusterApi {
       return createResourceClient<T>(transport, type, defaultNamespace);
     },
     discover: () => discoverResources(transport),
+    reviews: clientReviews(transport),
     close: () => transport.close(),
   };
 }

@@ -4,6 +4,7 @@
 export { createClient, type HttpClusterApi } from './client.js';
 export { defaultUserAgent, type ClientConfig, type TlsConfig } from './config.js';
 export type { DiscoveredResource } from './discovery.js';
+export type { AccessQuestion, ClientReviews } from './reviews.js';
 export {
   createInformer,
   objectKey,

@@ -190,3 +190,54 @@ t.test('delete by file and by name; api-resources', async (t) => {
   t.match(resources.stdout, /^NAME\s+SHORTNAMES\s+APIVERSION\s+NAMESPACED\s+KIND\n/);
   t.match(resources.stdout, /\nservices\s+svc\s+v1\s+true\s+Service\n/);
 });
+
+t.test('auth: whoami, can-i and can-i --list, as kubectl auth prints them', async (t) => {
+  const whoami = await kube('auth', 'whoami');
+  t.equal(whoami.code, 0, whoami.stderr);
+  t.equal(
+    whoami.stdout,
+    'ATTRIBUTE   VALUE\nUsername    admin\nGroups      [system:masters system:authenticated]\n',
+  );
+  const nodeToken = (await readFile(path.join(controlPlane.dataDir, 'node-token'), 'utf8')).trim();
+  const asNode = await kube('auth', 'whoami', '--token', nodeToken, '-o', 'json');
+  t.equal(asNode.code, 0, asNode.stderr);
+  t.match(JSON.parse(asNode.stdout), {
+    kind: 'SelfSubjectReview',
+    status: {
+      userInfo: {
+        username: 'system:bootstrap:node',
+        groups: ['system:bootstrappers', 'system:authenticated'],
+      },
+    },
+  });
+
+  for (const args of [
+    ['create', 'po'],
+    ['patch', 'deploy/kubia', '--subresource', 'scale', '-n', 'kube-system'],
+    ['get', '/healthz'],
+  ]) {
+    const canI = await kube('auth', 'can-i', ...args);
+    t.same([canI.code, canI.stdout], [0, 'yes\n'], `skiff auth can-i ${args.join(' ')}`);
+  }
+  const quiet = await kube('auth', 'can-i', '-q', 'delete', 'nodes', '-A');
+  t.same([quiet.code, quiet.stdout], [0, ''], '-q: the exit code answers');
+  const unknown = await kube('auth', 'can-i', 'frob', 'widgets.example.com');
+  t.equal(unknown.stdout, 'yes\n', 'asked all the same, as kubectl does');
+  t.match(unknown.stderr, /verb 'frob' is not a known verb/);
+  t.match(unknown.stderr, /the server doesn't have a resource type 'widgets.example.com'/);
+  const oneArgument = await kube('auth', 'can-i', 'create');
+  t.equal(oneArgument.code, 1);
+  t.match(oneArgument.stderr, /you must specify two arguments/);
+
+  const rules = await kube('auth', 'can-i', '--list', '-n', 'kube-system');
+  t.equal(rules.code, 0, rules.stderr);
+  t.equal(
+    rules.stdout,
+    [
+      'Resources   Non-Resource URLs   Resource Names   Verbs',
+      '*.*         []                  []               [*]',
+      '            [*]                 []               [*]',
+      '',
+    ].join('\n'),
+  );
+});

@@ -36,6 +36,7 @@ const commandModules: ReadonlyArray<readonly [readonly string[], () => Promise<R
   [['label'], async () => (await import('./commands/label.js')).registerLabel],
   [['annotate'], async () => (await import('./commands/annotate.js')).registerAnnotate],
   [['auth'], async () => (await import('./commands/auth.js')).registerAuth],
+  [['explain'], async () => (await import('./commands/explain.js')).registerExplain],
   [
     ['api-resources'],
     async () => (await import('./commands/api-resources.js')).registerApiResources,

@@ -241,3 +241,33 @@ t.test('auth: whoami, can-i and can-i --list, as kubectl auth prints them', asyn
     ].join('\n'),
   );
 });
+
+t.test('explain: the fields of a type, as kubectl explain prints them', async (t) => {
+  const strategy = await kube('explain', 'deployments.apps.spec.strategy', '--recursive');
+  t.equal(strategy.code, 0, strategy.stderr);
+  t.equal(
+    strategy.stdout,
+    [
+      'KIND:       Deployment',
+      'VERSION:    apps/v1',
+      '',
+      'FIELD: strategy <DeploymentStrategy>',
+      '',
+      'DESCRIPTION:',
+      '    `DeploymentStrategy`: how old pods are replaced by new ones.',
+      '',
+      'FIELDS:',
+      '  rollingUpdate\t<RollingUpdateDeployment>',
+      '    maxSurge\t<IntOrString>',
+      '    maxUnavailable\t<IntOrString>',
+      '  type\t<string>',
+      '  enum: Recreate, RollingUpdate',
+      '',
+    ].join('\n'),
+  );
+  const missing = await kube('explain', 'po.spec.containerz');
+  t.same([missing.code, missing.stderr], [1, 'error: field "containerz" does not exist\n']);
+  const unknown = await kube('explain', 'widgets');
+  t.equal(unknown.code, 1);
+  t.match(unknown.stderr, /the server doesn't have a resource type "widgets"/);
+});

@@ -22,7 +22,8 @@ function resetServerMetadata(ctx: TypeContext, object: KubeObject): void {
   delete meta.managedFields;
   meta.uid = ctx.services.newUid();
   meta.creationTimestamp = rfc3339(ctx.services.now());
-  meta.generation = 1;
+  if (ctx.strategy.tracksGeneration) meta.generation = 1;
+  else delete meta.generation;
 }
 
 /** The ResourceClient `create` verb. */

@@ -298,13 +298,46 @@ t.test('the server owns uid, creationTimestamp, resourceVersion and deletion fie
   t.not(created.metadata.creationTimestamp, '2001-01-01T00:00:00Z');
   t.not(created.metadata.resourceVersion, '12345');
   t.notOk(created.metadata.deletionTimestamp);
-  t.equal(created.metadata.generation, 1);
+  t.equal(created.metadata.generation, undefined, 'no generation on pods, as in Kubernetes 1.32');
   const otherUid = await server.request<Status>(`${podsPath()}/p`, {
     method: 'PUT',
     json: { ...created, metadata: { ...created.metadata, uid: 'another' } },
   });
   t.equal(otherUid.status, 422, 'uid is immutable');
   t.match(otherUid.body.details?.causes?.[0]?.field, 'metadata.uid');
+});
+
+t.test('only the workload kinds carry a generation, as in Kubernetes 1.32', async (t) => {
+  const server = await startApiServer(t);
+  const created = await createOk(t, server, configMapsPath(), configMap('c', {}, { a: 'b' }));
+  t.equal(created.metadata.generation, undefined, 'a ConfigMap has none');
+  const updated = await server.request<KubeObject>(`${configMapsPath()}/c`, {
+    method: 'PUT',
+    json: { ...created, data: { a: 'changed' } },
+  });
+  t.equal(updated.status, 200, updated.text);
+  t.equal(updated.body.metadata.generation, undefined, 'nor gets one when its data changes');
+  const namespace = await createOk<KubeObject>(t, server, '/api/v1/namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'team-a', generation: 5 },
+  });
+  t.equal(namespace.metadata.generation, undefined, "a sent generation is the server's to drop");
+  const hpa = await createOk<KubeObject>(
+    t,
+    server,
+    '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers',
+    {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web' },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+        maxReplicas: 3,
+      },
+    },
+  );
+  t.equal(hpa.metadata.generation, 1, 'an HPA has one, as Deployments and ReplicaSets do');
 });
 
 t.test(

@@ -36,6 +36,13 @@ export interface KindStrategy {
   readonly allocator?: ObjectAllocator;
   /** Whether `status` is a subresource: main-resource writes then never change it. */
   readonly hasStatusSubresource: boolean;
+  /**
+   * Whether objects carry `metadata.generation` (1 at create, +1 with each
+   * spec change and at deletion). Kubernetes 1.32's strategies set it for
+   * the workload kinds (apps, autoscaling); ConfigMaps, Pods, Services and the
+   * other core kinds have none.
+   */
+  readonly tracksGeneration: boolean;
   /** Whether delete answers with the deleted object (else a Success Status), as Kubernetes' `ReturnDeletedObject`. */
   readonly returnsDeletedObject: boolean;
   /** Create, after defaulting and before validation: reset what the server owns (usually status). Mutates. */
@@ -58,6 +65,9 @@ export interface KindStrategy {
   pendingFinalization?(object: KubeObject): boolean;
 }
 
+/** The groups whose kinds' strategies set `metadata.generation` (of those Skiff serves). */
+const GENERATION_GROUPS: ReadonlySet<string> = new Set(['apps', 'autoscaling']);
+
 /**
  * The strategy every kind starts from: with a status subresource, status is
  * reset on create and preserved on update (Kubernetes' strategies do this for
@@ -70,6 +80,7 @@ export function genericStrategy(
   const hasStatusSubresource = type.subresources.includes('status');
   return {
     hasStatusSubresource,
+    tracksGeneration: GENERATION_GROUPS.has(type.group),
     returnsDeletedObject: false,
     prepareForCreate(object) {
       if (hasStatusSubresource) delete object['status'];

@@ -77,6 +77,10 @@ t.test('merge patch: maps merge, null deletes, lists are replaced', async (t) =>
   });
   t.same(unlabelled.body.metadata.labels, { tier: 'front' }, 'null removes a key');
   t.equal(unlabelled.body.metadata.generation, 1, 'a metadata patch keeps generation');
+  const bare = await patch<Deployment>(server, path, MERGE, {
+    metadata: { labels: { tier: null } },
+  });
+  t.notOk('labels' in bare.body.metadata, 'without its last label, no labels map is left');
 
   const replaced = await patch<Deployment>(server, path, MERGE, {
     spec: {

@@ -438,6 +438,24 @@ t.test('defaulting drops nulls, is idempotent, and leaves odd shapes for validat
   };
   const once = stored(manifest);
   t.notOk('creationTimestamp' in once.metadata);
+  const emptyMaps = stored({
+    ...manifest,
+    metadata: { name: 'd', labels: {}, annotations: {} },
+    spec: {
+      ...manifest.spec,
+      template: { ...manifest.spec.template, metadata: { labels: { app: 'a' }, annotations: {} } },
+    },
+  });
+  t.same(
+    emptyMaps.metadata,
+    { name: 'd', namespace: 'default' },
+    'empty labels and annotations are dropped, as Go omits them',
+  );
+  t.same(
+    (emptyMaps['spec'] as { template: { metadata: unknown } }).template.metadata,
+    { labels: { app: 'a' } },
+    "and the pod template's",
+  );
   t.same(stored(once), once, 'defaulting twice changes nothing');
   const odd = stored({
     apiVersion: 'v1',

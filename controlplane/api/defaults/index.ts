@@ -6,7 +6,7 @@ import type { ResourceType } from '../resources.js';
 import type { KubeObject } from '../types.js';
 import { KIND_DEFAULTERS } from './kinds.js';
 import { canonicalizeQuantities } from './quantities.js';
-import { dropNullFields, isRecord } from './values.js';
+import { dropEmptyMetadataMaps, dropNullFields, isRecord } from './values.js';
 
 export { canonicalQuantity } from './canonical-quantity.js';
 export {
@@ -31,12 +31,13 @@ export const DEFAULT_NAMESPACE = 'default';
 /**
  * Fills Kubernetes' defaults into `object`, an object of `type`, in place,
  * and returns it. Null fields are dropped first (Kubernetes' decoder reads
- * them as absent). Idempotent; safe on objects that have not been validated:
+ * them as absent), and empty metadata maps (Go omits them). Idempotent; safe on objects that have not been validated:
  * parts of an unexpected shape are left for validation to report.
  */
 export function applyDefaults<T extends KubeObject>(type: ResourceType, object: T): T {
   if (!isRecord(object)) return object;
   dropNullFields(object);
+  dropEmptyMetadataMaps(object);
   KIND_DEFAULTERS[type.kind]?.(object);
   canonicalizeQuantities(type.kind, object);
   return object;

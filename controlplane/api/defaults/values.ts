@@ -53,3 +53,22 @@ export function dropNullFields(value: unknown): void {
     else dropNullFields(field);
   }
 }
+
+/**
+ * Removes empty `labels` and `annotations` maps from the object's metadata
+ * and from a pod template's: Go writes these maps `omitempty`, so Kubernetes
+ * never shows them empty (`kubectl label cm x a-` of the last label leaves
+ * no `labels` at all).
+ */
+export function dropEmptyMetadataMaps(object: Record<string, unknown>): void {
+  const spec = existingRecord(object, 'spec');
+  const template = spec && existingRecord(spec, 'template');
+  for (const holder of [object, template]) {
+    const metadata = holder && existingRecord(holder, 'metadata');
+    if (!metadata) continue;
+    for (const key of ['labels', 'annotations']) {
+      const map = existingRecord(metadata, key);
+      if (map && Object.keys(map).length === 0) delete metadata[key];
+    }
+  }
+}

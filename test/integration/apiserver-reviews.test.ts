@@ -60,36 +60,24 @@ t.test('whoami: the user and groups of the token', async (t) => {
 t.test('can-i: allowed, for resources and for paths, and nothing is stored', async (t) => {
   const server = await startApiServer(t);
   const revision = server.store.revision();
+  const scaleList = {
+    namespace: 'kube-system',
+    verb: 'list',
+    group: 'apps',
+    resource: 'deployments',
+    subresource: 'scale',
+  };
   const resource = await server.request<Review>(ACCESS, {
     method: 'POST',
-    json: accessReview(
-      {
-        resourceAttributes: {
-          namespace: 'kube-system',
-          verb: 'list',
-          group: 'apps',
-          resource: 'deployments',
-          subresource: 'scale',
-        },
-      },
-      // What kubectl writes in JSON for an unset time.
-      { creationTimestamp: null },
-    ),
+    // What kubectl writes in JSON for an unset time.
+    json: accessReview({ resourceAttributes: scaleList }, { creationTimestamp: null }),
   });
   t.equal(resource.status, 201, resource.text);
   t.same(resource.body, {
     apiVersion: 'authorization.k8s.io/v1',
     kind: 'SelfSubjectAccessReview',
     metadata: {},
-    spec: {
-      resourceAttributes: {
-        namespace: 'kube-system',
-        verb: 'list',
-        group: 'apps',
-        resource: 'deployments',
-        subresource: 'scale',
-      },
-    },
+    spec: { resourceAttributes: scaleList },
     status: { allowed: true },
   });
 

@@ -8,43 +8,10 @@
 // A field missing here is refused by the decoder when it holds a value, never
 // dropped, so a gap shows as a clear 415 rather than as a lost field.
 
-/** Scalars, and the small messages whose JSON form is a scalar. */
-export type ScalarType =
-  | 'string'
-  | 'bool'
-  | 'int32'
-  | 'int64'
-  /** JSON: base64 (Go's []byte). */
-  | 'bytes'
-  /** resource.Quantity {1: string} → "100m". */
-  | 'quantity'
-  /** intstr.IntOrString {1: type, 2: intVal, 3: strVal} → 8080 or "http". */
-  | 'intOrString'
-  /** metav1.Time {1: seconds, 2: nanos} → RFC 3339; the zero time is absent. */
-  | 'time';
+import { b, i32, i64, inline, list, map, msg, opt, s, type MessageSpec } from './field-specs.js';
+import { REVIEW_KINDS, REVIEW_MESSAGES, type ReviewMessageName } from './review-messages.js';
 
-/** One field of a message. */
-export interface FieldSpec {
-  /** The field's name in JSON. */
-  readonly json: string;
-  /** A scalar type, or the name of a message in MESSAGES. */
-  readonly type: ScalarType | MessageName;
-  /** A list (each occurrence on the wire is one item). */
-  readonly repeated?: true;
-  /** map<string, type>: each occurrence is an entry {1: key, 2: value}. */
-  readonly map?: true;
-  /**
-   * An embedded struct in Go (`json:",inline"`): a message on the wire whose
-   * fields JSON writes into the parent object.
-   */
-  readonly inline?: true;
-  /**
-   * A pointer in Go (`*int32`, `*bool`): present on the wire only when set,
-   * so a zero value is kept. Other zero scalars are what Go writes for unset
-   * fields, and JSON omits them.
-   */
-  readonly optional?: true;
-}
+export type { FieldSpec, MessageSpec, ScalarType } from './field-specs.js';
 
 /** The messages the decoder knows. */
 export type MessageName =
@@ -101,32 +68,7 @@ export type MessageName =
   | 'ConfigMapKeySelector'
   | 'SecretKeySelector'
   | 'Toleration'
-  | 'SelfSubjectAccessReview'
-  | 'SelfSubjectAccessReviewSpec'
-  | 'ResourceAttributes'
-  | 'NonResourceAttributes'
-  | 'SubjectAccessReviewStatus'
-  | 'SelfSubjectRulesReview'
-  | 'SelfSubjectRulesReviewSpec'
-  | 'SubjectRulesReviewStatus'
-  | 'ResourceRule'
-  | 'NonResourceRule'
-  | 'SelfSubjectReview'
-  | 'SelfSubjectReviewStatus'
-  | 'UserInfo';
-
-/** A message: its fields by number. */
-export type MessageSpec = Readonly<Record<number, FieldSpec>>;
-
-const s = (json: string): FieldSpec => ({ json, type: 'string' });
-const b = (json: string): FieldSpec => ({ json, type: 'bool' });
-const i32 = (json: string): FieldSpec => ({ json, type: 'int32' });
-const i64 = (json: string): FieldSpec => ({ json, type: 'int64' });
-const opt = (field: FieldSpec): FieldSpec => ({ ...field, optional: true });
-const list = (field: FieldSpec): FieldSpec => ({ ...field, repeated: true });
-const map = (json: string, type: FieldSpec['type']): FieldSpec => ({ json, type, map: true });
-const msg = (json: string, type: MessageName): FieldSpec => ({ json, type });
-const inline = (type: MessageName): FieldSpec => ({ json: '', type, inline: true });
+  | ReviewMessageName;
 
 const objectMeta: MessageSpec = {
   1: s('name'),
@@ -405,59 +347,7 @@ export const MESSAGES: Readonly<Record<MessageName, MessageSpec>> = {
     5: list(s('dryRun')),
   },
   Preconditions: { 1: opt(s('uid')), 2: opt(s('resourceVersion')) },
-
-  // The reviews of `kubectl auth can-i [--list]` and `kubectl auth whoami`
-  // (authorization.k8s.io/v1, authentication.k8s.io/v1).
-  SelfSubjectAccessReview: {
-    1: msg('metadata', 'ObjectMeta'),
-    2: msg('spec', 'SelfSubjectAccessReviewSpec'),
-    3: msg('status', 'SubjectAccessReviewStatus'),
-  },
-  SelfSubjectAccessReviewSpec: {
-    1: msg('resourceAttributes', 'ResourceAttributes'),
-    2: msg('nonResourceAttributes', 'NonResourceAttributes'),
-  },
-  ResourceAttributes: {
-    1: s('namespace'),
-    2: s('verb'),
-    3: s('group'),
-    4: s('version'),
-    5: s('resource'),
-    6: s('subresource'),
-    7: s('name'),
-  },
-  NonResourceAttributes: { 1: s('path'), 2: s('verb') },
-  SubjectAccessReviewStatus: {
-    1: b('allowed'),
-    2: s('reason'),
-    3: s('evaluationError'),
-    4: b('denied'),
-  },
-  SelfSubjectRulesReview: {
-    1: msg('metadata', 'ObjectMeta'),
-    2: msg('spec', 'SelfSubjectRulesReviewSpec'),
-    3: msg('status', 'SubjectRulesReviewStatus'),
-  },
-  SelfSubjectRulesReviewSpec: { 1: s('namespace') },
-  SubjectRulesReviewStatus: {
-    1: list(msg('resourceRules', 'ResourceRule')),
-    2: list(msg('nonResourceRules', 'NonResourceRule')),
-    3: b('incomplete'),
-    4: s('evaluationError'),
-  },
-  ResourceRule: {
-    1: list(s('verbs')),
-    2: list(s('apiGroups')),
-    3: list(s('resources')),
-    4: list(s('resourceNames')),
-  },
-  NonResourceRule: { 1: list(s('verbs')), 2: list(s('nonResourceURLs')) },
-  SelfSubjectReview: {
-    1: msg('metadata', 'ObjectMeta'),
-    2: msg('status', 'SelfSubjectReviewStatus'),
-  },
-  SelfSubjectReviewStatus: { 1: msg('userInfo', 'UserInfo') },
-  UserInfo: { 1: s('username'), 2: s('uid'), 3: list(s('groups')) },
+  ...REVIEW_MESSAGES,
 };
 
 /** The top-level kinds a protobuf body may hold, by `apiVersion/kind`. */
@@ -471,7 +361,5 @@ export const TOP_LEVEL_KINDS: ReadonlyMap<string, MessageName> = new Map<string,
   ['apps/v1/ReplicaSet', 'ReplicaSet'],
   ['v1/DeleteOptions', 'DeleteOptions'],
   ['meta.k8s.io/v1/DeleteOptions', 'DeleteOptions'],
-  ['authorization.k8s.io/v1/SelfSubjectAccessReview', 'SelfSubjectAccessReview'],
-  ['authorization.k8s.io/v1/SelfSubjectRulesReview', 'SelfSubjectRulesReview'],
-  ['authentication.k8s.io/v1/SelfSubjectReview', 'SelfSubjectReview'],
+  ...REVIEW_KINDS,
 ]);

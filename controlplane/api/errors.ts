@@ -117,6 +117,18 @@ export function badRequest(message: string, causes?: readonly StatusCause[]): Ap
   return new ApiError(failure(400, 'BadRequest', message, causes ? { causes } : undefined));
 }
 
+/** 400 for `fieldValidation=Strict`: Kubernetes' decoder refuses a body with unknown fields. */
+export function strictDecodingError(
+  kind: string,
+  version: string,
+  unknownFields: readonly string[],
+): ApiError {
+  const list = unknownFields.map((f) => `unknown field "${f}"`).join(', ');
+  return badRequest(
+    `${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${list}`,
+  );
+}
+
 /** 410: the asked resourceVersion was compacted away; the client must re-list. */
 export function gone(message: string): ApiError {
   return new ApiError(failure(410, 'Expired', message));

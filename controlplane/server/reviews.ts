@@ -8,7 +8,7 @@
 
 import type { Request, Response } from 'express';
 import { dropNullFields } from '../api/defaults/values.js';
-import { badRequest, invalid, type FieldError } from '../api/errors.js';
+import { badRequest, invalid, strictDecodingError, type FieldError } from '../api/errors.js';
 import type {
   SelfSubjectAccessReview,
   SelfSubjectReview,
@@ -68,12 +68,7 @@ function checkFields(
   // Unknown fields never reach the answer, which is built from the known ones.
   if (report.unknownFields.length === 0) return;
   const mode = fieldValidationOf(query) ?? 'Warn';
-  if (mode === 'Strict') {
-    const list = report.unknownFields.map((f) => `unknown field "${f}"`).join(', ');
-    throw badRequest(
-      `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: strict decoding error: ${list}`,
-    );
-  }
+  if (mode === 'Strict') throw strictDecodingError(type.kind, type.version, report.unknownFields);
   if (mode === 'Warn') {
     for (const field of report.unknownFields) addWarning(response, `unknown field "${field}"`);
   }

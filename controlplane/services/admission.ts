@@ -2,7 +2,7 @@
 // defaults, the server's own fields (strategy), unknown fields (per
 // fieldValidation), validation (schema + kind rules + metadata rules).
 
-import { badRequest, invalid, type FieldError } from '../api/errors.js';
+import { invalid, strictDecodingError, type FieldError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { FieldValidation, ServiceWriteOptions, TypeContext } from './context.js';
 import { removeFieldPath } from './field-paths.js';
@@ -24,10 +24,7 @@ function handleUnknownFields(
   const { kind, version } = ctx.type;
   if (mode === 'Strict') {
     // Kubernetes refuses these while decoding, before validation: a 400.
-    const list = unknown.map((f) => `unknown field "${f}"`).join(', ');
-    throw badRequest(
-      `${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${list}`,
-    );
+    throw strictDecodingError(kind, version, unknown);
   }
   if (mode === 'Warn') for (const field of unknown) options.onWarning?.(`unknown field "${field}"`);
   for (const field of unknown) removeFieldPath(object, field);

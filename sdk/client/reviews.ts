@@ -61,6 +61,7 @@ export function clientReviews(transport: Transport): ClientReviews {
           } satisfies SelfSubjectAccessReview,
         },
       );
+      // An answer without a verdict allows nothing.
       return review.status ?? { allowed: false };
     },
     async rulesIn(namespace) {
@@ -76,6 +77,7 @@ export function clientReviews(transport: Transport): ClientReviews {
           } satisfies SelfSubjectRulesReview,
         },
       );
+      // An answer without rules says none, and that the list may be incomplete.
       return review.status ?? { resourceRules: [], nonResourceRules: [], incomplete: true };
     },
   };

@@ -13,7 +13,7 @@ import { effectiveNamespace } from './object-access.js';
 import { isKubeObject, isRecord } from './object-utils.js';
 import { applyJsonPatch } from './patch/json-patch.js';
 import { applyMergePatch, requireObjectPatch } from './patch/merge-patch.js';
-import { patchMetaFor } from './patch/patch-meta.js';
+import { patchMetaFor } from '../api/patch-meta.js';
 import { applyStrategicMergePatch } from './patch/strategic-merge-patch.js';
 import { checkTypeMeta } from './request-checks.js';
 import { subresourceNotFound } from './subresource-errors.js';

@@ -259,6 +259,116 @@ if (!existsSync(KUBECTL)) {
     );
   });
 
+  t.test('explain: the fields of a kind, from the served OpenAPI v3 schemas', async (t) => {
+    const pod = await kubectl('explain', 'pods');
+    t.equal(pod.code, 0, pod.stderr);
+    t.match(pod.stdout, /^KIND:\s+Pod\nVERSION:\s+v1\n/);
+    t.match(pod.stdout, /\n {2}spec\t<PodSpec>\n/);
+    const ports = await kubectl(
+      'explain',
+      'deploy.spec.template.spec.containers.ports',
+      '--recursive',
+    );
+    t.equal(ports.code, 0, ports.stderr);
+    t.match(ports.stdout, /^GROUP:\s+apps\nKIND:\s+Deployment\nVERSION:\s+v1\n/);
+    t.match(ports.stdout, /FIELD: ports <\[\]ContainerPort>/);
+    t.match(ports.stdout, /\n {2}containerPort\t<integer> -required-\n/);
+    t.match(ports.stdout, /\n {2}protocol\t<string>\n {2}enum: SCTP, TCP, UDP\n/);
+    const limits = await kubectl('explain', 'po.spec.containers.resources.limits');
+    t.match(limits.stdout, /FIELD: limits <map\[string\]Quantity>/, limits.stderr);
+    const missing = await kubectl('explain', 'pods.spec.nothing');
+    t.equal(missing.code, 1);
+    t.match(missing.stderr, 'error: field "nothing" does not exist');
+  });
+
+  t.test('apply patches lists as Kubernetes does, from the served schemas', async (t) => {
+    const deployment = (containers: unknown[], strategy: unknown, volume: unknown) =>
+      JSON.stringify({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'lists' },
+        spec: {
+          selector: { matchLabels: { app: 'lists' } },
+          strategy,
+          template: {
+            metadata: { labels: { app: 'lists' } },
+            spec: { containers, volumes: [{ name: 'data', ...(volume as object) }] },
+          },
+        },
+      });
+    const file = path.join(work, 'lists.json');
+    await writeFile(
+      file,
+      deployment(
+        [
+          {
+            name: 'web',
+            image: 'registry.local/web:v1',
+            env: [
+              { name: 'KEEP', value: '1' },
+              { name: 'DROP', value: '2' },
+            ],
+            ports: [{ containerPort: 80 }, { containerPort: 81 }],
+          },
+          { name: 'sidecar', image: 'registry.local/sidecar:v1' },
+        ],
+        { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } },
+        { emptyDir: {} },
+      ),
+    );
+    const created = await kubectl('apply', '-f', file);
+    t.equal(created.stdout, 'deployment.apps/lists created\n', created.stderr);
+    await writeFile(
+      file,
+      deployment(
+        [
+          {
+            name: 'web',
+            image: 'registry.local/web:v2',
+            env: [{ name: 'KEEP', value: '1' }],
+            ports: [{ containerPort: 81 }],
+          },
+        ],
+        { type: 'Recreate' },
+        { hostPath: { path: '/srv' } },
+      ),
+    );
+    const configured = await kubectl('apply', '-f', file);
+    t.equal(configured.stdout, 'deployment.apps/lists configured\n');
+    t.equal(configured.stderr, '', 'kubectl found every field it patched in the schemas');
+    const live = JSON.parse((await kubectl('get', 'deploy', 'lists', '-o', 'json')).stdout) as {
+      spec: {
+        strategy: unknown;
+        template: {
+          spec: {
+            containers: { name: string; env: unknown[]; ports: { containerPort: number }[] }[];
+            volumes: unknown[];
+          };
+        };
+      };
+    };
+    const { containers, volumes } = live.spec.template.spec;
+    t.same(
+      containers.map((c) => c.name),
+      ['web'],
+      'a container taken out of the manifest is gone',
+    );
+    t.same(containers[0]?.env, [{ name: 'KEEP', value: '1' }], 'and so is a variable');
+    t.same(
+      containers[0]?.ports.map((p) => p.containerPort),
+      [81],
+      'and a port',
+    );
+    t.same(
+      live.spec.strategy,
+      { type: 'Recreate' },
+      'retainKeys: the old rollingUpdate is cleared',
+    );
+    t.same(volumes, [{ name: 'data', hostPath: { path: '/srv', type: '' } }], 'and the old source');
+    const deleted = await kubectl('delete', '-f', file);
+    t.equal(deleted.code, 0, deleted.stderr);
+  });
+
   t.test('label, then delete by file and by name', async (t) => {
     const labeled = await kubectl('label', 'pod', 'lines-admin-nextjs', 'tier=web');
     t.equal(labeled.stdout, 'pod/lines-admin-nextjs labeled\n', labeled.stderr);

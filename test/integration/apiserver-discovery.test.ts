@@ -260,63 +260,85 @@ t.test('aggregated discovery, as kubectl 1.32 asks for it', async (t) => {
   t.equal(onlyAggregatedV3.status, 406, 'an unknown discovery version alone is not acceptable');
 });
 
-t.test('OpenAPI v3: the index and the group-version documents kubectl apply fetches', async (t) => {
-  const server = await startApiServer(t);
-  const index = await server.request<{ paths: Record<string, { serverRelativeURL: string }> }>(
-    '/openapi/v3',
-  );
-  t.equal(index.status, 200);
-  t.same(Object.keys(index.body.paths).sort(), [
-    'api/v1',
-    'apis/apps/v1',
-    'apis/authentication.k8s.io/v1',
-    'apis/authorization.k8s.io/v1',
-    'apis/autoscaling/v2',
-    'apis/coordination.k8s.io/v1',
-  ]);
-  const url = index.body.paths['apis/apps/v1']?.serverRelativeURL ?? '';
-  t.match(
-    url,
-    /^\/openapi\/v3\/apis\/apps\/v1\?hash=[0-9A-F]+$/,
-    'each document is named with its hash, as kubectl caches them',
-  );
-  const document = await server.request<{
-    openapi: string;
-    paths: Record<
-      string,
-      Record<
+t.test(
+  'OpenAPI v3: the index and the group-version documents kubectl apply and explain fetch',
+  async (t) => {
+    const server = await startApiServer(t);
+    const index = await server.request<{ paths: Record<string, { serverRelativeURL: string }> }>(
+      '/openapi/v3',
+    );
+    t.equal(index.status, 200);
+    t.same(Object.keys(index.body.paths).sort(), [
+      'api/v1',
+      'apis/apps/v1',
+      'apis/authentication.k8s.io/v1',
+      'apis/authorization.k8s.io/v1',
+      'apis/autoscaling/v2',
+      'apis/coordination.k8s.io/v1',
+    ]);
+    const url = index.body.paths['apis/apps/v1']?.serverRelativeURL ?? '';
+    t.match(
+      url,
+      /^\/openapi\/v3\/apis\/apps\/v1\?hash=[0-9A-F]+$/,
+      'each document is named with its hash, as kubectl caches them',
+    );
+    const document = await server.request<{
+      openapi: string;
+      paths: Record<
         string,
-        {
-          parameters?: { name: string }[];
-          'x-kubernetes-group-version-kind'?: unknown;
-          'x-kubernetes-action'?: string;
-        }
-      >
-    >;
-  }>(url);
-  t.equal(document.status, 200);
-  t.match(document.body.openapi, /^3\./);
-  const item = document.body.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'];
-  t.ok(item, 'the deployment path is described');
-  const patch = item?.['patch'];
-  t.same(patch?.['x-kubernetes-group-version-kind'], {
-    group: 'apps',
-    version: 'v1',
-    kind: 'Deployment',
-  });
-  t.equal(patch?.['x-kubernetes-action'], 'patch');
-  t.ok(
-    patch?.parameters?.some((p) => p.name === 'fieldValidation'),
-    'PATCH takes fieldValidation: kubectl then leaves validation to the server',
-  );
-  const core = await server.request<{ paths: Record<string, unknown> }>('/openapi/v3/api/v1');
-  t.ok(
-    core.body.paths['/api/v1/namespaces/{namespace}/pods/{name}'],
-    'the core document has the pod path',
-  );
-  t.ok(core.body.paths['/api/v1/nodes/{name}'], 'and cluster-scoped paths');
-  t.equal((await server.request('/openapi/v3/apis/nothing/v1')).status, 404);
-});
+        Record<
+          string,
+          {
+            parameters?: { name: string }[];
+            'x-kubernetes-group-version-kind'?: unknown;
+            'x-kubernetes-action'?: string;
+          }
+        >
+      >;
+    }>(url);
+    t.equal(document.status, 200);
+    t.match(document.body.openapi, /^3\./);
+    const item = document.body.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'];
+    t.ok(item, 'the deployment path is described');
+    const patch = item?.['patch'];
+    t.same(patch?.['x-kubernetes-group-version-kind'], {
+      group: 'apps',
+      version: 'v1',
+      kind: 'Deployment',
+    });
+    t.equal(patch?.['x-kubernetes-action'], 'patch');
+    t.ok(
+      patch?.parameters?.some((p) => p.name === 'fieldValidation'),
+      'PATCH takes fieldValidation: kubectl then leaves validation to the server',
+    );
+    const core = await server.request<{ paths: Record<string, unknown> }>('/openapi/v3/api/v1');
+    t.ok(
+      core.body.paths['/api/v1/namespaces/{namespace}/pods/{name}'],
+      'the core document has the pod path',
+    );
+    t.ok(core.body.paths['/api/v1/nodes/{name}'], 'and cluster-scoped paths');
+    const schemas = (core.body as { components?: { schemas?: Record<string, unknown> } }).components
+      ?.schemas;
+    t.match(
+      schemas?.['io.k8s.api.core.v1.Pod'],
+      { 'x-kubernetes-group-version-kind': [{ group: '', version: 'v1', kind: 'Pod' }] },
+      'kinds are components tagged with their group-version-kind (kubectl explain finds them so)',
+    );
+    t.match(
+      schemas?.['io.k8s.api.core.v1.PodSpec'],
+      {
+        properties: {
+          containers: {
+            'x-kubernetes-patch-merge-key': 'name',
+            'x-kubernetes-patch-strategy': 'merge',
+          },
+        },
+      },
+      'with the patch annotations kubectl apply computes its patches from',
+    );
+    t.equal((await server.request('/openapi/v3/apis/nothing/v1')).status, 404);
+  },
+);
 
 t.test(
   'OpenAPI v2: JSON for JSON clients, 406 for the protobuf-only ask (kubectl then carries on)',

@@ -5,13 +5,13 @@
 // itself (a `fieldValidation` parameter on each PATCH operation): then it
 // sends `fieldValidation=Strict` instead of validating on the client.
 //
-// Component schemas are not published: kubectl would use a schema tagged with
-// a kind to compute strategic merge patches, and one without Kubernetes'
-// patch-merge-key annotations would make it replace lists it should merge.
-// Without them kubectl uses its compiled-in types, which are exact.
+// Each document also has the component schemas of its kinds
+// (openapi-components.ts): `kubectl explain` reads them, and `kubectl apply`
+// computes its strategic merge patches from their patch annotations.
 
 import { createHash } from 'node:crypto';
 import type { ResourceType } from '../../api/resources.js';
+import { componentSchemas, kindComponentName } from './openapi-components.js';
 import { KUBERNETES_GIT_VERSION } from './version.js';
 import { servedGroupVersions, subresourceInfo, typesAt } from './documents.js';
 
@@ -58,8 +58,14 @@ const LIST_PARAMETERS = [
   queryParameter('allowWatchBookmarks', 'Whether the watch may send BOOKMARK events.', 'boolean'),
 ];
 
-function json(description: string) {
-  return { description, content: { 'application/json': { schema: { type: 'object' } } } };
+/** The schema of a kind's bodies: its component when the document has one. */
+function bodySchema(kind: string): Record<string, string> {
+  const component = kindComponentName(kind);
+  return component ? { $ref: `#/components/schemas/${component}` } : { type: 'object' };
+}
+
+function json(description: string, schema: Record<string, string>) {
+  return { description, content: { 'application/json': { schema } } };
 }
 
 function operation(
@@ -73,6 +79,12 @@ function operation(
     contentTypes?: string[];
   } = {},
 ) {
+  const kind = options.kind ?? { group: type.group, version: type.version, kind: type.kind };
+  // The type's own objects refer to its component; lists, patches, options and
+  // other kinds (a Scale) are plain objects here.
+  const object = kind.kind === type.kind ? bodySchema(type.kind) : { type: 'object' };
+  const sendsObject = action === 'post' || action === 'put';
+  const returnsObject = action !== 'list' && action !== 'deletecollection';
   const body = options.body
     ? {
         requestBody: {
@@ -80,7 +92,7 @@ function operation(
           content: Object.fromEntries(
             (options.contentTypes ?? ['application/json', 'application/yaml']).map((c) => [
               c,
-              { schema: { type: 'object' } },
+              { schema: sendsObject ? object : { type: 'object' } },
             ]),
           ),
         },
@@ -91,13 +103,12 @@ function operation(
     tags: [type.group === '' ? 'core_v1' : `${type.group}_${type.version}`],
     parameters: options.parameters ?? [],
     ...body,
-    responses: { '200': json('OK'), '401': { description: 'Unauthorized' } },
-    'x-kubernetes-action': action,
-    'x-kubernetes-group-version-kind': options.kind ?? {
-      group: type.group,
-      version: type.version,
-      kind: type.kind,
+    responses: {
+      '200': json('OK', returnsObject ? object : { type: 'object' }),
+      '401': { description: 'Unauthorized' },
     },
+    'x-kubernetes-action': action,
+    'x-kubernetes-group-version-kind': kind,
   };
 }
 
@@ -190,7 +201,7 @@ export function openApiDocument(group: string, version: string) {
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version: KUBERNETES_GIT_VERSION },
     paths: Object.assign({}, ...types.map(pathsOf)) as Record<string, unknown>,
-    components: { schemas: {} },
+    components: { schemas: componentSchemas(types) },
   };
 }
 

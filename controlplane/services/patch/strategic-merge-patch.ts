@@ -1,12 +1,12 @@
 // Kubernetes' strategic merge patch for the built-in kinds: a JSON merge
-// patch in which lists described in patch-meta.ts merge item by item (by
+// patch in which lists described in api/patch-meta.ts merge item by item (by
 // their merge key) instead of being replaced, with the directives kubectl
 // sends: `$patch: replace|delete|merge`, `$retainKeys`,
 // `$setElementOrder/<list>` and `$deleteFromPrimitiveList/<list>`.
 
 import { badRequest } from '../../api/errors.js';
 import { clone, deepEqual, isRecord } from '../object-utils.js';
-import type { PatchMeta } from './patch-meta.js';
+import type { PatchMeta } from '../../api/patch-meta.js';
 
 const SET_ORDER = '$setElementOrder/';
 const DELETE_FROM = '$deleteFromPrimitiveList/';

@@ -2,7 +2,11 @@
 // lists merge (and by which key) instead of being replaced. These are the
 // `patchStrategy:"merge" patchMergeKey:"..."` tags of Kubernetes' Go types;
 // every list not named here is atomic (replaced whole), as in Kubernetes
-// (tolerations, envFrom, args, command, matchExpressions, ...).
+// (tolerations, envFrom, args, command, matchExpressions, ...). The server's
+// strategic merge patch follows this table, and the OpenAPI v3 schemas publish
+// it (`x-kubernetes-patch-strategy`, `x-kubernetes-patch-merge-key`) for
+// kubectl apply, which computes its patches from them: one table, so the two
+// always agree.
 
 /** How one field patches. */
 export interface PatchMeta {
@@ -12,6 +16,13 @@ export interface PatchMeta {
   readonly list?: { readonly mergeKey?: string };
   /** The items of a merging list. */
   readonly items?: PatchMeta;
+  /**
+   * Kubernetes' `retainKeys` strategy (a Deployment's `strategy`, a pod's
+   * `volumes`): a client's patch lists the keys to keep (`$retainKeys`), so
+   * switching a union's member clears the other. Published for clients; the
+   * server honours `$retainKeys` wherever a patch has it.
+   */
+  readonly retainKeys?: boolean;
 }
 
 function mergeList(mergeKey: string, items: PatchMeta = {}): PatchMeta {
@@ -41,12 +52,12 @@ const POD_SPEC: PatchMeta = {
     containers: mergeList('name', CONTAINER),
     initContainers: mergeList('name', CONTAINER),
     ephemeralContainers: mergeList('name', CONTAINER),
-    volumes: mergeList('name'),
+    volumes: { ...mergeList('name'), retainKeys: true },
     imagePullSecrets: mergeList('name'),
     hostAliases: mergeList('ip'),
     topologySpreadConstraints: mergeList('topologyKey'),
     schedulingGates: mergeList('name'),
-    resourceClaims: mergeList('name'),
+    resourceClaims: { ...mergeList('name'), retainKeys: true },
   },
 };
 
@@ -54,10 +65,20 @@ const POD_STATUS: PatchMeta = {
   fields: { conditions: CONDITIONS, podIPs: mergeList('ip'), hostIPs: mergeList('ip') },
 };
 
-const WORKLOAD: PatchMeta = {
+const POD_TEMPLATE: PatchMeta = { fields: { metadata: OBJECT_META, spec: POD_SPEC } };
+
+const REPLICA_SET: PatchMeta = {
   fields: {
     metadata: OBJECT_META,
-    spec: { fields: { template: { fields: { metadata: OBJECT_META, spec: POD_SPEC } } } },
+    spec: { fields: { template: POD_TEMPLATE } },
+    status: { fields: { conditions: CONDITIONS } },
+  },
+};
+
+const DEPLOYMENT: PatchMeta = {
+  fields: {
+    metadata: OBJECT_META,
+    spec: { fields: { template: POD_TEMPLATE, strategy: { retainKeys: true } } },
     status: { fields: { conditions: CONDITIONS } },
   },
 };
@@ -68,8 +89,8 @@ const WITH_CONDITIONS: PatchMeta = {
 
 const BY_KIND: Readonly<Record<string, PatchMeta>> = {
   Pod: { fields: { metadata: OBJECT_META, spec: POD_SPEC, status: POD_STATUS } },
-  Deployment: WORKLOAD,
-  ReplicaSet: WORKLOAD,
+  Deployment: DEPLOYMENT,
+  ReplicaSet: REPLICA_SET,
   Node: {
     fields: {
       metadata: OBJECT_META,

@@ -106,6 +106,20 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
 ];
 
 /**
+ * Types also served at an older version than they are stored as, converted on
+ * the way in and out (conversion/): Kubernetes' storage versions. Discovery
+ * lists them after the stored version, which stays the preferred one; names
+ * (`hpa`, `horizontalpodautoscalers`) resolve to the stored version.
+ */
+export const CONVERTED_TYPES: readonly ResourceType[] = [
+  resource('HorizontalPodAutoscaler', 'autoscaling', 'v1', 'horizontalpodautoscalers', {
+    shortNames: ['hpa'],
+    categories: ['all'],
+    subresources: ['status'],
+  }),
+];
+
+/**
  * The reviews: questions a client asks by creating an object, which the
  * server answers in the response and does not store (`kubectl auth can-i`,
  * `kubectl auth whoami`). Discovery lists them beside the stored types.
@@ -165,6 +179,17 @@ export function reviewTypeAt(
   plural: string,
 ): ResourceType | undefined {
   return REVIEW_TYPES.find(
+    (t) => t.group === group && t.version === version && t.plural === plural,
+  );
+}
+
+/** The converted type served at `group`/`version`/`plural`, if any. */
+export function convertedTypeAt(
+  group: string,
+  version: string,
+  plural: string,
+): ResourceType | undefined {
+  return CONVERTED_TYPES.find(
     (t) => t.group === group && t.version === version && t.plural === plural,
   );
 }

@@ -9,7 +9,7 @@
 // namespaced resource makes it a prefix.
 
 import type { ResourceType, Subresource } from '../api/resources.js';
-import { resourceTypeAt, reviewTypeAt } from '../api/resources.js';
+import { convertedTypeAt, resourceTypeAt, reviewTypeAt } from '../api/resources.js';
 
 /** A request for a resource collection, an object or one of its subresources. */
 export interface ResourceRequest {
@@ -90,7 +90,7 @@ function resourcePath(group: string, version: string, segments: readonly string[
   }
   const [plural = '', name, subresource, ...extra] = rest;
   if (extra.length > 0) return UNKNOWN;
-  const type = resourceTypeAt(group, version, plural);
+  const type = resourceTypeAt(group, version, plural) ?? convertedTypeAt(group, version, plural);
   if (!type) return UNKNOWN;
   // A namespace in the path of a cluster-scoped type addresses nothing.
   if (namespace !== undefined && !type.namespaced) return UNKNOWN;

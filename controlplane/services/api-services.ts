@@ -7,11 +7,13 @@ import { randomUUID } from 'node:crypto';
 import type { ClusterApi } from '../api/cluster-api.js';
 import { ApiError } from '../api/errors.js';
 import type { KubeKinds } from '../api/generated/index.js';
-import { RESOURCE_TYPES, type ResourceType } from '../api/resources.js';
+import { conversionOf } from '../api/conversion/index.js';
+import { CONVERTED_TYPES, RESOURCE_TYPES, type ResourceType } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Store } from '../store/types.js';
 import { defaultApiSchema } from './api-schema.js';
 import type { ServicesContext, TypeContext } from './context.js';
+import { createConvertedClient } from './converted-client.js';
 import { createObject } from './create.js';
 import { BOOTSTRAP_NAMESPACES, NamespaceLifecycle } from './namespace-lifecycle.js';
 import { createResourceClient, type ServiceResourceClient } from './resource-client.js';
@@ -115,6 +117,11 @@ export function createApiServices(options: ApiServicesOptions): ApiServices {
   // Failures are reported through `ready()` and every verb, not as unhandled rejections.
   services.ready.catch(() => undefined);
 
+  for (const type of CONVERTED_TYPES) {
+    const conversion = conversionOf(type);
+    const stored = conversion && clients.get(typeId(conversion.stored));
+    if (stored) clients.set(typeId(type), createConvertedClient(conversion, stored));
+  }
   const resource = <T extends KubeObject = KubeObject>(
     type: ResourceType,
   ): ServiceResourceClient<T> => {

@@ -21,6 +21,7 @@ export type * from './configmap.js';
 export type * from './deployment.js';
 export type * from './endpoints.js';
 export type * from './event.js';
+export type * from './horizontalpodautoscaler-v1.js';
 export type * from './horizontalpodautoscaler.js';
 export type * from './lease.js';
 export type * from './meta.js';

@@ -218,6 +218,52 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
   },
   {
     $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'horizontalpodautoscaler-v1.schema.json',
+    description:
+      'autoscaling/v1 `HorizontalPodAutoscaler`: the older form of an HPA, with one CPU utilization target. Stored as autoscaling/v2 and converted (controlplane/api/conversion/); checked against this schema first, so that its fields are named in errors. No title: it is the v1 form of the HorizontalPodAutoscaler kind, not a kind of its own.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['apiVersion', 'kind', 'metadata'],
+    properties: {
+      apiVersion: { const: 'autoscaling/v1' },
+      kind: { const: 'HorizontalPodAutoscaler' },
+      metadata: { $ref: 'meta.schema.json#/definitions/ObjectMeta' },
+      spec: {
+        description: '`HorizontalPodAutoscalerSpec` of autoscaling/v1.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['scaleTargetRef', 'maxReplicas'],
+        properties: {
+          scaleTargetRef: {
+            $ref: 'horizontalpodautoscaler.schema.json#/definitions/CrossVersionObjectReference',
+          },
+          minReplicas: { type: 'integer', format: 'int32' },
+          maxReplicas: { type: 'integer', format: 'int32' },
+          targetCPUUtilizationPercentage: {
+            description:
+              'The average CPU use of the pods to aim for, as a percentage of their CPU requests; 80 when not set.',
+            type: 'integer',
+            format: 'int32',
+          },
+        },
+      },
+      status: {
+        description: '`HorizontalPodAutoscalerStatus` of autoscaling/v1.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['desiredReplicas'],
+        properties: {
+          observedGeneration: { type: 'integer', format: 'int64' },
+          lastScaleTime: { $ref: 'meta.schema.json#/definitions/Time' },
+          currentReplicas: { type: 'integer', format: 'int32' },
+          desiredReplicas: { type: 'integer', format: 'int32' },
+          currentCPUUtilizationPercentage: { type: 'integer', format: 'int32' },
+        },
+      },
+    },
+  },
+  {
+    $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'horizontalpodautoscaler.schema.json',
     title: 'HorizontalPodAutoscaler',
     description:

@@ -12,7 +12,7 @@ import { validateObjectMeta, validateObjectMetaUpdate } from './metadata.js';
 import { checkSchema } from './schema-check.js';
 import { fillZeroValues } from './zero-values.js';
 
-export { checkSchema, type SchemaReport } from './schema-check.js';
+export { checkSchema, checkSchemaAt, type SchemaReport } from './schema-check.js';
 export { KIND_RULES, type KindRules } from './kinds.js';
 
 /** What validating one object found. */

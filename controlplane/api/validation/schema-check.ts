@@ -35,17 +35,15 @@ function instance(): Ajv {
   return created;
 }
 
-/** The compiled validator of a kind; throws for a kind without a schema (a programming error). */
-function validatorFor(kind: string): { id: string; validate: ValidateFunction } {
-  const id = KIND_SCHEMA_IDS[kind];
-  if (id === undefined) throw new Error(`no JSON Schema for kind ${kind}`);
+/** The compiled validator of a schema; throws for an unknown `$id` (a programming error). */
+function validatorAt(id: string): ValidateFunction {
   let validate = compiled.get(id);
   if (!validate) {
     validate = instance().getSchema(id);
     if (!validate) throw new Error(`schema ${id} did not compile`);
     compiled.set(id, validate);
   }
-  return { id, validate };
+  return validate;
 }
 
 function formatMessage(format: unknown, value: unknown): { value: unknown; detail: string } {
@@ -106,7 +104,14 @@ function translate(error: ErrorObject, field: string): FieldError {
 
 /** Checks `object` against the schema of `kind`. */
 export function checkSchema(kind: string, object: unknown): SchemaReport {
-  const { id, validate } = validatorFor(kind);
+  const id = KIND_SCHEMA_IDS[kind];
+  if (id === undefined) throw new Error(`no JSON Schema for kind ${kind}`);
+  return checkSchemaAt(id, object);
+}
+
+/** Checks `object` against the schema with `$id` `id` (a served version's form, for instance). */
+export function checkSchemaAt(id: string, object: unknown): SchemaReport {
+  const validate = validatorAt(id);
   const report: SchemaReport = { errors: [], unknownFields: [] };
   if (validate(object)) return report;
   for (const error of validate.errors ?? []) {

@@ -4,7 +4,7 @@
 // and the reviews.
 
 import type { ResourceType, Subresource } from '../../api/resources.js';
-import { RESOURCE_TYPES, REVIEW_TYPES } from '../../api/resources.js';
+import { CONVERTED_TYPES, RESOURCE_TYPES, REVIEW_TYPES } from '../../api/resources.js';
 
 /** A subresource as discovery describes it: the kind it speaks and its verbs. */
 export interface SubresourceInfo {
@@ -38,8 +38,12 @@ export interface GroupVersion {
   readonly version: string;
 }
 
-/** What discovery lists: the stored types, then the reviews. */
-const SERVED_TYPES: readonly ResourceType[] = [...RESOURCE_TYPES, ...REVIEW_TYPES];
+/** What discovery lists: the stored types, the reviews, then the older versions of stored types. */
+const SERVED_TYPES: readonly ResourceType[] = [
+  ...RESOURCE_TYPES,
+  ...REVIEW_TYPES,
+  ...CONVERTED_TYPES,
+];
 
 /** Every group-version served, the core group first, in the resource table's order. */
 export function servedGroupVersions(): GroupVersion[] {

@@ -17,6 +17,7 @@
 // checks those); scalar definitions (`Protocol`, `ResourceList`, ...) are
 // written in place, as Go's named strings and maps are in Kubernetes' schemas.
 
+import { conversionOf } from '../../api/conversion/index.js';
 import { API_SCHEMAS, KIND_SCHEMA_IDS } from '../../api/generated/schemas.js';
 import { patchMetaFor, type PatchMeta } from '../../api/patch-meta.js';
 import type { ResourceType } from '../../api/resources.js';
@@ -260,11 +261,19 @@ class ComponentBuilder {
   }
 }
 
+/**
+ * The schema file of a type's objects: its kind's, unless the type is a
+ * converted version (autoscaling/v1 HPAs), whose form has no component here.
+ */
+function schemaFileOf(type: ResourceType): string | undefined {
+  return conversionOf(type) ? undefined : KIND_SCHEMA_IDS[type.kind];
+}
+
 /** The `components.schemas` of the document serving `types` (one group-version). */
 export function componentSchemas(types: readonly ResourceType[]): Record<string, OpenApiSchema> {
   const builder = new ComponentBuilder();
   for (const type of types) {
-    const file = KIND_SCHEMA_IDS[type.kind];
+    const file = schemaFileOf(type);
     if (file) builder.addKind(type, file);
   }
   return Object.fromEntries(
@@ -272,8 +281,8 @@ export function componentSchemas(types: readonly ResourceType[]): Record<string,
   );
 }
 
-/** The component name of a kind's schema, for operations to refer to. */
-export function kindComponentName(kind: string): string | undefined {
-  const file = KIND_SCHEMA_IDS[kind];
+/** The component name of a type's objects, for operations to refer to. */
+export function kindComponentName(type: ResourceType): string | undefined {
+  const file = schemaFileOf(type);
   return file ? componentName(file) : undefined;
 }

@@ -59,8 +59,8 @@ const LIST_PARAMETERS = [
 ];
 
 /** The schema of a kind's bodies: its component when the document has one. */
-function bodySchema(kind: string): Record<string, string> {
-  const component = kindComponentName(kind);
+function bodySchema(type: ResourceType): Record<string, string> {
+  const component = kindComponentName(type);
   return component ? { $ref: `#/components/schemas/${component}` } : { type: 'object' };
 }
 
@@ -82,7 +82,7 @@ function operation(
   const kind = options.kind ?? { group: type.group, version: type.version, kind: type.kind };
   // The type's own objects refer to its component; lists, patches, options and
   // other kinds (a Scale) are plain objects here.
-  const object = kind.kind === type.kind ? bodySchema(type.kind) : { type: 'object' };
+  const object = kind.kind === type.kind ? bodySchema(type) : { type: 'object' };
   const sendsObject = action === 'post' || action === 'put';
   const returnsObject = action !== 'list' && action !== 'deletecollection';
   const body = options.body

@@ -3,12 +3,18 @@
 // format of k8s.io/api and k8s.io/apimachinery). Covered: the objects kubectl's
 // typed commands send (`kubectl create namespace|configmap|secret|service|
 // deployment`), Pods and ReplicaSets as client-go's typed clients send them,
-// DeleteOptions, and the reviews of `kubectl auth can-i|whoami`, with the
-// fields such clients commonly set.
+// DeleteOptions, the reviews of `kubectl auth can-i|whoami` and the
+// autoscaling/v1 HPAs of `kubectl autoscale`, with the fields such clients
+// commonly set.
 // A field missing here is refused by the decoder when it holds a value, never
 // dropped, so a gap shows as a clear 415 rather than as a lost field.
 
 import { b, i32, i64, inline, list, map, msg, opt, s, type MessageSpec } from './field-specs.js';
+import {
+  AUTOSCALING_KINDS,
+  AUTOSCALING_MESSAGES,
+  type AutoscalingMessageName,
+} from './autoscaling-messages.js';
 import { REVIEW_KINDS, REVIEW_MESSAGES, type ReviewMessageName } from './review-messages.js';
 
 export type { FieldSpec, MessageSpec, ScalarType } from './field-specs.js';
@@ -68,7 +74,8 @@ export type MessageName =
   | 'ConfigMapKeySelector'
   | 'SecretKeySelector'
   | 'Toleration'
-  | ReviewMessageName;
+  | ReviewMessageName
+  | AutoscalingMessageName;
 
 const objectMeta: MessageSpec = {
   1: s('name'),
@@ -348,6 +355,7 @@ export const MESSAGES: Readonly<Record<MessageName, MessageSpec>> = {
   },
   Preconditions: { 1: opt(s('uid')), 2: opt(s('resourceVersion')) },
   ...REVIEW_MESSAGES,
+  ...AUTOSCALING_MESSAGES,
 };
 
 /** The top-level kinds a protobuf body may hold, by `apiVersion/kind`. */
@@ -362,4 +370,5 @@ export const TOP_LEVEL_KINDS: ReadonlyMap<string, MessageName> = new Map<string,
   ['v1/DeleteOptions', 'DeleteOptions'],
   ['meta.k8s.io/v1/DeleteOptions', 'DeleteOptions'],
   ...REVIEW_KINDS,
+  ...AUTOSCALING_KINDS,
 ]);

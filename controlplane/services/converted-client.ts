@@ -1,0 +1,162 @@
+// The ResourceClient of a type served at a version it is not stored as
+// (autoscaling/v1 HPAs, stored as v2): what a client sends is checked against
+// the served form's schema (so errors and unknown fields name the fields it
+// sent), converted, and written through the stored type's client, which
+// defaults and validates as for any write; what comes back, lists and watch
+// events included, is converted to the served form. A patch is applied to the
+// served form, as Kubernetes applies a patch in the version of its request.
+
+import type { ListOptions, PatchType, WatchOptions } from '../api/cluster-api.js';
+import type { Conversion } from '../api/conversion/index.js';
+import { ApiError, badRequest, invalid, strictDecodingError } from '../api/errors.js';
+import { apiVersionOf } from '../api/resources.js';
+import type { KubeList, KubeObject, Status, WatchEvent } from '../api/types.js';
+import { checkSchemaAt } from '../api/validation/index.js';
+import type { ServiceDeleteOptions, ServiceWriteOptions } from './context.js';
+import { removeFieldPath } from './field-paths.js';
+import { isKubeObject, isRecord } from './object-utils.js';
+import { applyPatch } from './patch.js';
+import type { ServiceResourceClient } from './resource-client.js';
+import { subresourceNotFound } from './subresource-errors.js';
+
+/** Lost races a patch retries before answering 409, as the update loop does. */
+const MAX_PATCH_ATTEMPTS = 16;
+
+/** Builds the served type's client over the stored type's. */
+export function createConvertedClient(
+  conversion: Conversion,
+  stored: ServiceResourceClient,
+): ServiceResourceClient {
+  const { served } = conversion;
+  const out = (object: KubeObject): KubeObject => conversion.toServed(object);
+  const outList = (list: KubeList<KubeObject>): KubeList<KubeObject> => ({
+    ...list,
+    apiVersion: apiVersionOf(served),
+    items: list.items.map(out),
+  });
+
+  /** Checks a served object as a client sent it; drops unknown fields per fieldValidation. */
+  function accept(object: unknown, options: ServiceWriteOptions): KubeObject {
+    if (!isRecord(object)) {
+      throw badRequest(`the object provided is unrecognized (must be of type ${served.kind})`);
+    }
+    object['apiVersion'] ??= apiVersionOf(served);
+    object['kind'] ??= served.kind;
+    if (object['apiVersion'] !== apiVersionOf(served) || object['kind'] !== served.kind) {
+      throw badRequest(
+        `the API version in the data (${String(object['apiVersion'])}) does not match the expected API version (${apiVersionOf(served)})`,
+      );
+    }
+    object['metadata'] ??= {};
+    const report = checkSchemaAt(conversion.schemaId, object);
+    const name = isRecord(object['metadata']) ? String(object['metadata']['name'] ?? '') : '';
+    // A missing required field is a Go zero value until validation judges it,
+    // which the stored type's validation does, on the converted object.
+    const errors = report.errors.filter((e) => e.reason !== 'FieldValueRequired');
+    if (errors.length > 0) throw invalid(served.kind, name, errors, served.group);
+    if (report.unknownFields.length > 0) {
+      const mode = options.fieldValidation ?? 'Warn';
+      if (mode === 'Strict') {
+        throw strictDecodingError(served.kind, served.version, report.unknownFields);
+      }
+      for (const field of report.unknownFields) {
+        if (mode === 'Warn') options.onWarning?.(`unknown field "${field}"`);
+        removeFieldPath(object, field);
+      }
+    }
+    if (!isKubeObject(object)) throw badRequest('the object is not a valid API object');
+    return object;
+  }
+
+  /** The stored object `object` replaces, when there is one. */
+  async function currentOf(object: KubeObject, namespace?: string): Promise<KubeObject> {
+    const name = object.metadata.name ?? '';
+    return stored.get(name, namespace !== undefined ? { namespace } : {});
+  }
+
+  async function patch(
+    name: string,
+    body: unknown,
+    type: PatchType,
+    options: ServiceWriteOptions & { readonly subresource?: 'status' },
+  ): Promise<KubeObject> {
+    const get = options.namespace !== undefined ? { namespace: options.namespace } : {};
+    for (let attempt = 1; ; attempt++) {
+      const current = await stored.get(name, get);
+      const patched = applyPatch(served.kind, out(current), body, type);
+      const object = accept(patched, options);
+      if (object.metadata.name !== name) {
+        throw badRequest(
+          `the name of the object (${String(object.metadata.name)}) does not match the name on the URL (${name})`,
+        );
+      }
+      // A patch that names a resourceVersion pins it; otherwise it applies to what was read.
+      const pinned = object.metadata.resourceVersion !== current.metadata.resourceVersion;
+      if (!pinned) object.metadata.resourceVersion = current.metadata.resourceVersion;
+      const next = conversion.toStored(object, current);
+      try {
+        const written =
+          options.subresource === 'status'
+            ? await stored.updateStatus(next, options)
+            : await stored.update(next, options);
+        return out(written);
+      } catch (error) {
+        const lostRace = error instanceof ApiError && error.reason === 'Conflict' && !pinned;
+        if (!lostRace || attempt >= MAX_PATCH_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  return {
+    type: served,
+    async get(name, options) {
+      return out(await stored.get(name, options));
+    },
+    async list(options?: ListOptions) {
+      return outList(await stored.list(options));
+    },
+    async create(object, options = {}) {
+      const accepted = accept(object, options);
+      return out(await stored.create(conversion.toStored(accepted), options));
+    },
+    async update(object, options = {}) {
+      const accepted = accept(object, options);
+      const current = await currentOf(accepted, options.namespace);
+      return out(await stored.update(conversion.toStored(accepted, current), options));
+    },
+    async updateStatus(object, options = {}) {
+      const accepted = accept(object, options);
+      const current = await currentOf(accepted, options.namespace);
+      return out(await stored.updateStatus(conversion.toStored(accepted, current), options));
+    },
+    patch(name, body, type, options = {}) {
+      return patch(name, body, type, options);
+    },
+    async delete(name, options: ServiceDeleteOptions = {}): Promise<KubeObject | Status> {
+      const deleted = await stored.delete(name, options);
+      return deleted.kind === 'Status' ? deleted : out(deleted as KubeObject);
+    },
+    async deleteCollection(options) {
+      return outList(await stored.deleteCollection(options));
+    },
+    async *watch(options: WatchOptions, signal: AbortSignal): AsyncIterable<WatchEvent> {
+      for await (const event of stored.watch(options, signal)) {
+        const object = event.object;
+        if (event.type === 'ERROR' || object.kind === 'Status') yield event;
+        // A bookmark is only a resourceVersion, in the watched version's apiVersion.
+        else if (event.type === 'BOOKMARK') {
+          yield { ...event, object: { ...object, apiVersion: apiVersionOf(served) } };
+        } else yield { ...event, object: out(object as KubeObject) };
+      }
+    },
+    getScale() {
+      return Promise.reject(subresourceNotFound());
+    },
+    updateScale() {
+      return Promise.reject(subresourceNotFound());
+    },
+    bind() {
+      return Promise.reject(subresourceNotFound());
+    },
+  };
+}

@@ -369,6 +369,54 @@ if (!existsSync(KUBECTL)) {
     t.equal(deleted.code, 0, deleted.stderr);
   });
 
+  t.test('autoscale: the autoscaling/v1 HPA kubectl writes, read in both versions', async (t) => {
+    const made = await kubectl(
+      'autoscale',
+      'deployment',
+      'lines-admin-nextjs-deployment',
+      '--name=lines',
+      '--min=2',
+      '--max=5',
+      '--cpu-percent=60',
+    );
+    t.equal(made.stdout, 'horizontalpodautoscaler.autoscaling/lines autoscaled\n', made.stderr);
+    const table = await kubectl('get', 'hpa');
+    t.match(
+      table.stdout,
+      /^NAME\s+REFERENCE\s+TARGETS\s+MINPODS\s+MAXPODS\s+REPLICAS\s+AGE\nlines\s+Deployment\/lines-admin-nextjs-deployment\s+cpu: <unknown>\/60%\s+2\s+5\s+0\s+\d+s\n$/,
+      table.stderr,
+    );
+    const v1 = JSON.parse(
+      (await kubectl('get', 'horizontalpodautoscalers.v1.autoscaling', 'lines', '-o', 'json'))
+        .stdout,
+    ) as { apiVersion: string; spec: Record<string, unknown> };
+    t.equal(v1.apiVersion, 'autoscaling/v1');
+    t.match(v1.spec, { minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 60 });
+    const v2 = JSON.parse((await kubectl('get', 'hpa', 'lines', '-o', 'json')).stdout) as {
+      apiVersion: string;
+      spec: { metrics: unknown[] };
+    };
+    t.equal(v2.apiVersion, 'autoscaling/v2', 'kubectl reads the preferred version');
+    t.match(v2.spec.metrics, [
+      { type: 'Resource', resource: { name: 'cpu', target: { averageUtilization: 60 } } },
+    ]);
+    const patched = await kubectl(
+      'patch',
+      'horizontalpodautoscalers.v1.autoscaling',
+      'lines',
+      '-p',
+      '{"spec":{"targetCPUUtilizationPercentage":70}}',
+    );
+    t.equal(patched.code, 0, patched.stderr);
+    t.match((await kubectl('get', 'hpa', 'lines')).stdout, 'cpu: <unknown>/70%');
+    const deleted = await kubectl('delete', 'hpa', 'lines');
+    t.equal(
+      deleted.stdout,
+      'horizontalpodautoscaler.autoscaling "lines" deleted\n',
+      deleted.stderr,
+    );
+  });
+
   t.test('label, then delete by file and by name', async (t) => {
     const labeled = await kubectl('label', 'pod', 'lines-admin-nextjs', 'tier=web');
     t.equal(labeled.stdout, 'pod/lines-admin-nextjs labeled\n', labeled.stderr);

@@ -273,6 +273,7 @@ t.test(
       'apis/apps/v1',
       'apis/authentication.k8s.io/v1',
       'apis/authorization.k8s.io/v1',
+      'apis/autoscaling/v1',
       'apis/autoscaling/v2',
       'apis/coordination.k8s.io/v1',
     ]);

@@ -176,6 +176,35 @@ t.test('deployments: create with apps/v1 defaults, scale subresource, delete', a
   t.equal(codeOf(gone), 404);
 });
 
+t.test('autoscalers: one object, in autoscaling/v1 and autoscaling/v2', async (t) => {
+  const v1 = kubeconfig.makeApiClient(k8s.AutoscalingV1Api);
+  const v2 = kubeconfig.makeApiClient(k8s.AutoscalingV2Api);
+  const created = await v1.createNamespacedHorizontalPodAutoscaler({
+    namespace,
+    body: {
+      metadata: { name: 'kubia' },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'kubia' },
+        maxReplicas: 4,
+        targetCPUUtilizationPercentage: 50,
+      },
+    },
+  });
+  t.equal(created.spec?.minReplicas, 1, 'defaulted');
+  const asV2 = await v2.readNamespacedHorizontalPodAutoscaler({ namespace, name: 'kubia' });
+  t.equal(asV2.spec?.metrics?.[0]?.resource?.target.averageUtilization, 50);
+  const listed = await v1.listNamespacedHorizontalPodAutoscaler({ namespace });
+  t.same(
+    listed.items.map((h) => h.spec?.targetCPUUtilizationPercentage),
+    [50],
+  );
+  await v1.deleteNamespacedHorizontalPodAutoscaler({ namespace, name: 'kubia' });
+  const gone = await v2
+    .readNamespacedHorizontalPodAutoscaler({ namespace, name: 'kubia' })
+    .catch((e: unknown) => e);
+  t.equal(codeOf(gone), 404);
+});
+
 t.test('pods: bound ones are deleted gracefully, unscheduled ones at once', async (t) => {
   await core.createNamespacedPodBinding({
     namespace,

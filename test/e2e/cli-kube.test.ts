@@ -254,7 +254,7 @@ t.test('explain: the fields of a type, as kubectl explain prints them', async (t
       'FIELD: strategy <DeploymentStrategy>',
       '',
       'DESCRIPTION:',
-      '    `DeploymentStrategy`: how old pods are replaced by new ones.',
+      '    How existing pods are replaced by new ones when the template changes.',
       '',
       'FIELDS:',
       '  rollingUpdate\t<RollingUpdateDeployment>',

@@ -31,13 +31,16 @@ t.test("a field: Go's type names through lists and maps", async (t) => {
   t.match(ports, /\n {2}protocol\t<string>\n {2}enum: SCTP, TCP, UDP\n/);
   const resources = explainPod(['spec', 'containers', 'resources']);
   t.match(resources, /\n {2}limits\t<map\[string\]Quantity>\n/);
-  t.match(resources, /what the container is guaranteed/, "the schema's description");
+  t.match(resources, /requests and may not exceed/, "the schema's description");
   const labels = explainPod(['metadata', 'labels']);
   t.match(labels, /\nFIELD: labels <map\[string\]string>\n/);
   t.notMatch(labels, /FIELDS:/, 'a map of strings has no fields');
   const restart = explainPod(['spec', 'restartPolicy']);
   t.match(restart, /\nENUM:\n {4}Always\n {4}OnFailure\n {4}Never\n/);
-  t.match(restart, /\nDESCRIPTION:\n {4}<empty>\n/);
+  t.match(
+    restart,
+    /\nDESCRIPTION:\n {4}Whether containers that exit are restarted: `Always` \(the default\)/,
+  );
 });
 
 t.test('--recursive: every nested field, indented, without descriptions', async (t) => {

@@ -9,7 +9,13 @@ import type { PodTemplateSpec } from './pod-spec.js';
  * apps/v1 `Deployment`: declarative updates of pods through ReplicaSets.
  */
 export interface Deployment extends KubeObject {
+  /**
+   * The versioned schema of this object: always `apps/v1`.
+   */
   apiVersion: 'apps/v1';
+  /**
+   * The kind of this object: always `Deployment`.
+   */
   kind: 'Deployment';
   metadata: ObjectMeta;
   spec?: DeploymentSpec;
@@ -19,19 +25,37 @@ export interface Deployment extends KubeObject {
  * `DeploymentSpec`.
  */
 export interface DeploymentSpec {
+  /**
+   * The desired number of pods; defaults to 1.
+   */
   replicas?: number;
   selector: LabelSelector;
   template: PodTemplateSpec;
   strategy?: DeploymentStrategy;
+  /**
+   * How long a new pod must be ready, without any container crashing, before it counts as available; defaults to 0.
+   */
   minReadySeconds?: number;
+  /**
+   * How many old ReplicaSets to keep so that a rollout can be undone; defaults to 10.
+   */
   revisionHistoryLimit?: number;
+  /**
+   * When true, changes to the template start no rollout until the deployment is resumed.
+   */
   paused?: boolean;
+  /**
+   * How long a rollout may make no progress before its `Progressing` condition turns False with reason `ProgressDeadlineExceeded`; defaults to 600. The rollout itself carries on.
+   */
   progressDeadlineSeconds?: number;
 }
 /**
  * `DeploymentStrategy`: how old pods are replaced by new ones.
  */
 export interface DeploymentStrategy {
+  /**
+   * `RollingUpdate` (the default) replaces pods a few at a time; `Recreate` removes all old pods before creating new ones.
+   */
   type?: 'Recreate' | 'RollingUpdate';
   rollingUpdate?: RollingUpdateDeployment;
 }
@@ -46,23 +70,56 @@ export interface RollingUpdateDeployment {
  * `DeploymentStatus`.
  */
 export interface DeploymentStatus {
+  /**
+   * The deployment's `metadata.generation` the controller last acted on.
+   */
   observedGeneration?: number;
+  /**
+   * How many non-terminated pods the deployment targets, old and new.
+   */
   replicas?: number;
+  /**
+   * How many non-terminated pods have the current template.
+   */
   updatedReplicas?: number;
+  /**
+   * How many of the deployment's pods are ready.
+   */
   readyReplicas?: number;
+  /**
+   * How many of the deployment's pods have been ready for at least `minReadySeconds`.
+   */
   availableReplicas?: number;
+  /**
+   * How many pods the deployment still lacks to be fully available: pods not available yet, or not yet created.
+   */
   unavailableReplicas?: number;
+  /**
+   * The latest observations of the deployment's state (`Available`, `Progressing`, `ReplicaFailure`).
+   */
   conditions?: DeploymentCondition[];
+  /**
+   * A counter the controller increments when the name it derives for a new ReplicaSet is taken, so that the next name differs.
+   */
   collisionCount?: number;
 }
 /**
  * `DeploymentCondition`: Available, Progressing, ReplicaFailure.
  */
 export interface DeploymentCondition {
+  /**
+   * The condition: `Available`, `Progressing` or `ReplicaFailure`.
+   */
   type: string;
   status: ConditionStatus;
   lastUpdateTime?: Time;
   lastTransitionTime?: Time;
+  /**
+   * A CamelCase word for why the condition last changed (`NewReplicaSetAvailable`, `ProgressDeadlineExceeded`, ...).
+   */
   reason?: string;
+  /**
+   * A human-readable account of the last change.
+   */
   message?: string;
 }

@@ -22,19 +22,40 @@ export interface ManagedFieldsEntry {
  * One `matchExpressions` entry: `key operator values`.
  */
 export interface LabelSelectorRequirement {
+  /**
+   * The label key the requirement is about.
+   */
   key: string;
+  /**
+   * How the label is compared with `values`: `In`, `NotIn`, `Exists` or `DoesNotExist`.
+   */
   operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  /**
+   * The values to compare with: at least one for `In` and `NotIn`, none for `Exists` and `DoesNotExist`.
+   */
   values?: string[];
 }
 /**
  * `metav1.Condition`: the standard condition shape of newer types.
  */
 export interface Condition {
+  /**
+   * The condition's type, in CamelCase (`Available`, `Ready`, ...).
+   */
   type: string;
   status: ConditionStatus;
+  /**
+   * The `metadata.generation` the condition was computed from; if it is older than the object's, the condition may be out of date.
+   */
   observedGeneration?: number;
   lastTransitionTime: Time;
+  /**
+   * A CamelCase, machine-readable word for why the condition has its status.
+   */
   reason: string;
+  /**
+   * A human-readable explanation of the status; may be empty.
+   */
   message: string;
 }
 /**

@@ -15,45 +15,126 @@ export interface PodTemplateSpec {
  * `PodSpec`: containers, volumes and where and how to run them.
  */
 export interface PodSpec {
+  /**
+   * The volumes the pod's containers can mount.
+   */
   volumes?: Volume[];
+  /**
+   * Containers that run one at a time, each to completion, before the app containers start; when one fails, the pod's `restartPolicy` applies. One with `restartPolicy: Always` is a sidecar instead.
+   */
   initContainers?: Container[];
+  /**
+   * The pod's app containers; at least one. None can be added or removed after the pod is created.
+   */
   containers: Container[];
+  /**
+   * Whether containers that exit are restarted: `Always` (the default), `OnFailure` or `Never`.
+   */
   restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+  /**
+   * How many seconds the pod's processes get to stop after the stop signal before they are killed; defaults to 30, and 0 kills them at once.
+   */
   terminationGracePeriodSeconds?: number;
+  /**
+   * How many seconds the pod may be active, counted from its start, before it is marked failed and its containers are killed.
+   */
   activeDeadlineSeconds?: number;
+  /**
+   * How the pod's DNS is set up: `ClusterFirst` (the default) uses the cluster's DNS, `ClusterFirstWithHostNet` does so for host-network pods, `Default` takes the node's resolver settings and `None` uses only `dnsConfig`.
+   */
   dnsPolicy?: 'ClusterFirstWithHostNet' | 'ClusterFirst' | 'Default' | 'None';
   dnsConfig?: PodDNSConfig;
+  /**
+   * Labels a node must have for the pod to be scheduled onto it.
+   */
   nodeSelector?: {
     [k: string]: string;
   };
+  /**
+   * The service account the pod runs as; defaults to `default`.
+   */
   serviceAccountName?: string;
   /**
    * Deprecated alias of serviceAccountName.
    */
   serviceAccount?: string;
+  /**
+   * Whether a token of the service account is mounted into the containers; overrides the service account's own setting.
+   */
   automountServiceAccountToken?: boolean;
   /**
    * The node the pod is bound to; set by the scheduler through the binding subresource.
    */
   nodeName?: string;
+  /**
+   * When true, the pod uses the node's network namespace instead of its own, and its container ports are ports of the node. Defaults to false.
+   */
   hostNetwork?: boolean;
+  /**
+   * When true, the pod uses the node's process ID namespace. Defaults to false.
+   */
   hostPID?: boolean;
+  /**
+   * When true, the pod uses the node's IPC namespace. Defaults to false.
+   */
   hostIPC?: boolean;
+  /**
+   * When true, the pod's containers share one process namespace and can see each other's processes. Defaults to false.
+   */
   shareProcessNamespace?: boolean;
   securityContext?: PodSecurityContext;
+  /**
+   * Secrets of the pod's namespace holding the registry credentials used to pull its images.
+   */
   imagePullSecrets?: LocalObjectReference[];
+  /**
+   * The pod's host name; defaults to a value the system chooses (normally the pod's name).
+   */
   hostname?: string;
+  /**
+   * With a headless service of this name in the namespace, gives the pod the DNS name `<hostname>.<subdomain>.<namespace>.svc.<cluster domain>`.
+   */
   subdomain?: string;
+  /**
+   * When true, the pod's host name as the containers see it is its fully qualified domain name rather than the short name. Defaults to false.
+   */
   setHostnameAsFQDN?: boolean;
+  /**
+   * Extra entries for the pod's /etc/hosts file.
+   */
   hostAliases?: HostAlias[];
   affinity?: Affinity;
+  /**
+   * The scheduler that places the pod; defaults to `default-scheduler`.
+   */
   schedulerName?: string;
+  /**
+   * The node taints the pod tolerates, so that it can be scheduled onto, or stay on, nodes that have them.
+   */
   tolerations?: Toleration[];
+  /**
+   * The PriorityClass that gives the pod its priority; without one, the default class's value, or 0, applies.
+   */
   priorityClassName?: string;
+  /**
+   * The pod's priority, filled in from `priorityClassName` on admission; a higher value is more important.
+   */
   priority?: number;
+  /**
+   * Whether the pod may evict lower-priority pods to make room for itself: `PreemptLowerPriority` (the default) or `Never`.
+   */
   preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
+  /**
+   * Extra pod conditions that must all be True for the pod to count as ready.
+   */
   readinessGates?: PodReadinessGate[];
+  /**
+   * The RuntimeClass to run the pod with; unset means the node's default runtime.
+   */
   runtimeClassName?: string;
+  /**
+   * Whether variables describing the namespace's services are put in the containers' environment, as Docker links did; defaults to true.
+   */
   enableServiceLinks?: boolean;
   overhead?: ResourceList;
 }
@@ -61,40 +142,97 @@ export interface PodSpec {
  * `Container`: one image to run in the pod, with its arguments, environment, ports, resources and probes.
  */
 export interface Container {
+  /**
+   * The container's name, a DNS label unique in the pod; cannot be changed.
+   */
   name: string;
+  /**
+   * The image to run, as a reference such as `registry.example/app:1.0`.
+   */
   image?: string;
+  /**
+   * The entrypoint, run without a shell, replacing the image's; the image's when empty. `$(VAR)` refers to a container variable and `$$` escapes a `$`.
+   */
   command?: string[];
+  /**
+   * Arguments to the entrypoint, replacing the image's default arguments; `$(VAR)` refers to a container variable and `$$` escapes a `$`.
+   */
   args?: string[];
+  /**
+   * The container's working directory; the image's default when empty.
+   */
   workingDir?: string;
+  /**
+   * The ports the container listens on. Listing them is mostly informational: a port that is not listed can still be reached.
+   */
   ports?: ContainerPort[];
+  /**
+   * Sources whose every key becomes an environment variable; a variable set in `env` wins over one from here.
+   */
   envFrom?: EnvFromSource[];
+  /**
+   * Environment variables to set in the container.
+   */
   env?: EnvVar[];
   resources?: ResourceRequirements;
+  /**
+   * The pod volumes to mount into the container's filesystem.
+   */
   volumeMounts?: VolumeMount[];
   livenessProbe?: Probe;
   readinessProbe?: Probe;
   startupProbe?: Probe;
   lifecycle?: Lifecycle;
+  /**
+   * The file whose contents become the container's termination message; defaults to `/dev/termination-log`.
+   */
   terminationMessagePath?: string;
+  /**
+   * Where the termination message comes from: `File` (the default) reads `terminationMessagePath`; `FallbackToLogsOnError` uses the end of the log when the container failed and the file is empty.
+   */
   terminationMessagePolicy?: 'File' | 'FallbackToLogsOnError';
+  /**
+   * When to pull the image: `Always`, `IfNotPresent` or `Never`; defaults to `Always` for `:latest` or untagged images, `IfNotPresent` otherwise.
+   */
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   securityContext?: SecurityContext;
   /**
    * Init containers only: `Always` makes it a sidecar that runs for the pod's lifetime.
    */
   restartPolicy?: 'Always';
+  /**
+   * Whether the container keeps a standard input open for clients to attach to; when false, reads get end-of-file. Defaults to false.
+   */
   stdin?: boolean;
+  /**
+   * With `stdin`: close the standard input once the first attached client disconnects, until the container restarts. Defaults to false.
+   */
   stdinOnce?: boolean;
+  /**
+   * Whether the container gets a terminal; needs `stdin` too. Defaults to false.
+   */
   tty?: boolean;
 }
 /**
  * `ContainerPort`: a port the container listens on.
  */
 export interface ContainerPort {
+  /**
+   * A name for the port, unique in the pod, by which services can refer to it.
+   */
   name?: string;
+  /**
+   * A port of the node to expose the container port on; rarely needed. With `hostNetwork` it must equal `containerPort`.
+   */
   hostPort?: number;
+  /**
+   * The number of the port on the pod's IP address, from 1 to 65535.
+   */
   containerPort: number;
   protocol?: Protocol;
+  /**
+   * The node's IP address to bind `hostPort` on.
+   */
   hostIP?: string;
 }
 /**
@@ -105,7 +243,13 @@ export type Protocol = 'SCTP' | 'TCP' | 'UDP';
  * `EnvVar`: one environment variable, a literal value or a reference.
  */
 export interface EnvVar {
+  /**
+   * The variable's name.
+   */
   name: string;
+  /**
+   * The variable's value; `$(VAR)` refers to a variable defined earlier and `$$` escapes a `$`. Defaults to the empty string.
+   */
   value?: string;
   valueFrom?: EnvVarSource;
 }
@@ -122,14 +266,26 @@ export interface EnvVarSource {
  * `ObjectFieldSelector`: a field of the pod (downward API), e.g. `metadata.name`.
  */
 export interface ObjectFieldSelector {
+  /**
+   * The API version `fieldPath` is written against; defaults to `v1`.
+   */
   apiVersion?: string;
+  /**
+   * The path of the field to read, such as `metadata.namespace` or `status.hostIP`.
+   */
   fieldPath: string;
 }
 /**
  * `ResourceFieldSelector`: a container's resource request or limit (downward API).
  */
 export interface ResourceFieldSelector {
+  /**
+   * The container whose resources are read; for environment variables, defaults to the container being set up.
+   */
   containerName?: string;
+  /**
+   * The resource to read: `limits.cpu`, `limits.memory`, `limits.ephemeral-storage`, `requests.cpu`, `requests.memory` or `requests.ephemeral-storage`.
+   */
   resource: string;
   divisor?: Quantity;
 }
@@ -137,22 +293,43 @@ export interface ResourceFieldSelector {
  * `ConfigMapKeySelector`: one key of a ConfigMap.
  */
 export interface ConfigMapKeySelector {
+  /**
+   * The name of the ConfigMap.
+   */
   name?: string;
+  /**
+   * The key to read.
+   */
   key: string;
+  /**
+   * When true, a missing ConfigMap or key is not an error.
+   */
   optional?: boolean;
 }
 /**
  * `SecretKeySelector`: one key of a Secret.
  */
 export interface SecretKeySelector {
+  /**
+   * The name of the Secret.
+   */
   name?: string;
+  /**
+   * The key to read.
+   */
   key: string;
+  /**
+   * When true, a missing Secret or key is not an error.
+   */
   optional?: boolean;
 }
 /**
  * `EnvFromSource`: every key of a ConfigMap or Secret as variables.
  */
 export interface EnvFromSource {
+  /**
+   * A string put in front of every variable name from this source.
+   */
   prefix?: string;
   configMapRef?: ConfigMapEnvSource;
   secretRef?: SecretEnvSource;
@@ -161,14 +338,26 @@ export interface EnvFromSource {
  * `ConfigMapEnvSource`: a whole ConfigMap as variables.
  */
 export interface ConfigMapEnvSource {
+  /**
+   * The name of the ConfigMap.
+   */
   name?: string;
+  /**
+   * When true, a missing ConfigMap is not an error.
+   */
   optional?: boolean;
 }
 /**
  * `SecretEnvSource`: a whole Secret as variables.
  */
 export interface SecretEnvSource {
+  /**
+   * The name of the Secret.
+   */
   name?: string;
+  /**
+   * When true, a missing Secret is not an error.
+   */
   optional?: boolean;
 }
 /**
@@ -188,17 +377,38 @@ export interface ResourceList {
  * `VolumeMount`: where a pod volume appears in the container.
  */
 export interface VolumeMount {
+  /**
+   * The name of the pod volume to mount.
+   */
   name: string;
+  /**
+   * Where in the container the volume appears; must not contain `:`.
+   */
   mountPath: string;
+  /**
+   * Whether the volume is mounted read-only; defaults to false.
+   */
   readOnly?: boolean;
+  /**
+   * A path inside the volume to mount instead of its root; defaults to the root.
+   */
   subPath?: string;
+  /**
+   * Like `subPath`, with `$(VAR)` references to the container's environment expanded; not allowed together with `subPath`.
+   */
   subPathExpr?: string;
+  /**
+   * How mounts propagate between the node and the container: `None` (the default), `HostToContainer` or `Bidirectional` (privileged containers only).
+   */
   mountPropagation?: 'Bidirectional' | 'HostToContainer' | 'None';
 }
 /**
  * `Volume`: a named volume and its source (exactly one of emptyDir, hostPath, configMap, secret).
  */
 export interface Volume {
+  /**
+   * The volume's name, unique in the pod; mounts refer to it.
+   */
   name: string;
   emptyDir?: EmptyDirVolumeSource;
   hostPath?: HostPathVolumeSource;
@@ -209,6 +419,9 @@ export interface Volume {
  * `EmptyDirVolumeSource`: a scratch directory that lives as long as the pod.
  */
 export interface EmptyDirVolumeSource {
+  /**
+   * Where the directory is stored: `""` (the default) on the node's disk, `Memory` in a tmpfs.
+   */
   medium?: '' | 'Memory';
   sizeLimit?: Quantity;
 }
@@ -216,7 +429,13 @@ export interface EmptyDirVolumeSource {
  * `HostPathVolumeSource`: a directory or file of the node.
  */
 export interface HostPathVolumeSource {
+  /**
+   * The path on the node; a symbolic link is followed.
+   */
   path: string;
+  /**
+   * What must be at `path`: `""` (the default) checks nothing; `DirectoryOrCreate` and `FileOrCreate` create it when missing; `Directory`, `File`, `Socket`, `CharDevice` and `BlockDevice` require it to exist.
+   */
   type?:
     | ''
     | 'BlockDevice'
@@ -231,26 +450,59 @@ export interface HostPathVolumeSource {
  * `ConfigMapVolumeSource`: a ConfigMap's keys as files.
  */
 export interface ConfigMapVolumeSource {
+  /**
+   * The name of the ConfigMap.
+   */
   name?: string;
+  /**
+   * Which keys to write and where; without it, every key becomes a file named after the key.
+   */
   items?: KeyToPath[];
+  /**
+   * The permission bits of the files, from 0000 to 0777 (a decimal number in JSON); defaults to 0644.
+   */
   defaultMode?: number;
+  /**
+   * When true, a missing ConfigMap or key is not an error.
+   */
   optional?: boolean;
 }
 /**
  * `SecretVolumeSource`: a Secret's keys as files.
  */
 export interface SecretVolumeSource {
+  /**
+   * The name of the Secret, in the pod's namespace.
+   */
   secretName?: string;
+  /**
+   * Which keys to write and where; without it, every key becomes a file named after the key.
+   */
   items?: KeyToPath[];
+  /**
+   * The permission bits of the files, from 0000 to 0777 (a decimal number in JSON); defaults to 0644.
+   */
   defaultMode?: number;
+  /**
+   * When true, a missing Secret or key is not an error.
+   */
   optional?: boolean;
 }
 /**
  * `KeyToPath`: which key goes to which relative file path.
  */
 export interface KeyToPath {
+  /**
+   * The key to write.
+   */
   key: string;
+  /**
+   * The relative path of the file to write it to; it may not be absolute or contain `..`.
+   */
   path: string;
+  /**
+   * The file's permission bits, from 0000 to 0777; defaults to the volume's `defaultMode`.
+   */
   mode?: number;
 }
 /**
@@ -261,34 +513,73 @@ export interface Probe {
   httpGet?: HTTPGetAction;
   tcpSocket?: TCPSocketAction;
   grpc?: GRPCAction;
+  /**
+   * Seconds to wait after the container starts before the first check; defaults to 0.
+   */
   initialDelaySeconds?: number;
+  /**
+   * Seconds after which a check times out; defaults to 1.
+   */
   timeoutSeconds?: number;
+  /**
+   * Seconds between checks; defaults to 10.
+   */
   periodSeconds?: number;
+  /**
+   * Consecutive successes after a failure for the probe to count as passing; defaults to 1, and must be 1 for liveness and startup probes.
+   */
   successThreshold?: number;
+  /**
+   * Consecutive failures for the probe to count as failed; defaults to 3.
+   */
   failureThreshold?: number;
+  /**
+   * For liveness and startup probes: the grace period the container gets when it is killed because the probe failed, instead of the pod's.
+   */
   terminationGracePeriodSeconds?: number;
 }
 /**
  * `ExecAction`: run a command in the container; exit 0 is success.
  */
 export interface ExecAction {
+  /**
+   * The command and its arguments, run directly rather than in a shell; exit status 0 means healthy.
+   */
   command?: string[];
 }
 /**
  * `HTTPGetAction`: GET a path; 200-399 is success.
  */
 export interface HTTPGetAction {
+  /**
+   * The path to request.
+   */
   path?: string;
   port: IntOrString;
+  /**
+   * The host to connect to; defaults to the pod's IP. To pick a virtual host, set a `Host` header instead.
+   */
   host?: string;
+  /**
+   * `HTTP` (the default) or `HTTPS`, with certificates not verified.
+   */
   scheme?: 'HTTP' | 'HTTPS';
+  /**
+   * Headers to send with the request.
+   */
   httpHeaders?: HTTPHeader[];
 }
 /**
  * `HTTPHeader`: a header of a probe's request.
  */
 export interface HTTPHeader {
+  /**
+   * The header's name; names that differ only in case are the same header.
+   */
   name: string;
+  /**
+   * The header's value.
+   */
   value: string;
 }
 /**
@@ -296,13 +587,22 @@ export interface HTTPHeader {
  */
 export interface TCPSocketAction {
   port: IntOrString;
+  /**
+   * The host to connect to; defaults to the pod's IP.
+   */
   host?: string;
 }
 /**
  * `GRPCAction`: the gRPC health checking protocol.
  */
 export interface GRPCAction {
+  /**
+   * The port of the gRPC service, from 1 to 65535.
+   */
   port: number;
+  /**
+   * The service name to put in the health check request; when empty, the server's overall health is checked.
+   */
   service?: string;
 }
 /**
@@ -325,6 +625,9 @@ export interface LifecycleHandler {
  * `SleepAction`: wait before stopping.
  */
 export interface SleepAction {
+  /**
+   * How many seconds to sleep.
+   */
   seconds: number;
 }
 /**
@@ -332,11 +635,29 @@ export interface SleepAction {
  */
 export interface SecurityContext {
   capabilities?: Capabilities;
+  /**
+   * Whether the container runs privileged, with much the same access to the node as its root; defaults to false.
+   */
   privileged?: boolean;
+  /**
+   * The user ID the container's entrypoint runs as; overrides the pod's, and defaults to the image's user.
+   */
   runAsUser?: number;
+  /**
+   * The primary group ID the container's entrypoint runs as; overrides the pod's, and defaults to the runtime's.
+   */
   runAsGroup?: number;
+  /**
+   * When true, the container is not started if it would run as user ID 0.
+   */
   runAsNonRoot?: boolean;
+  /**
+   * Whether the container's root filesystem is mounted read-only; defaults to false.
+   */
   readOnlyRootFilesystem?: boolean;
+  /**
+   * Whether a process may gain more privileges than its parent (Linux's `no_new_privs` not set); always true when the container is privileged or has `CAP_SYS_ADMIN`.
+   */
   allowPrivilegeEscalation?: boolean;
   seccompProfile?: SeccompProfile;
 }
@@ -344,90 +665,189 @@ export interface SecurityContext {
  * `PodSecurityContext`: security settings for every container of the pod.
  */
 export interface PodSecurityContext {
+  /**
+   * The user ID the containers' entrypoints run as, unless a container sets its own; defaults to the image's user.
+   */
   runAsUser?: number;
+  /**
+   * The primary group ID the containers' entrypoints run as, unless a container sets its own.
+   */
   runAsGroup?: number;
+  /**
+   * When true, a container that would run as user ID 0 is not started.
+   */
   runAsNonRoot?: boolean;
+  /**
+   * A supplementary group of every container's processes; volumes that support it are made owned by this group and writable by it.
+   */
   fsGroup?: number;
+  /**
+   * When volume ownership is changed to `fsGroup`: `Always` (the default) on every mount, or `OnRootMismatch` only when the volume's root does not match already.
+   */
   fsGroupChangePolicy?: 'OnRootMismatch' | 'Always';
+  /**
+   * Group IDs given to the first process of each container, besides its primary group and `fsGroup`.
+   */
   supplementalGroups?: number[];
   seccompProfile?: SeccompProfile;
+  /**
+   * Namespaced kernel parameters to set for the pod; the pod may fail to start if the runtime does not support one.
+   */
   sysctls?: Sysctl[];
 }
 /**
  * `Capabilities`: POSIX capabilities to add and drop.
  */
 export interface Capabilities {
+  /**
+   * Capabilities to add, such as `NET_BIND_SERVICE`.
+   */
   add?: string[];
+  /**
+   * Capabilities to remove, such as `ALL`.
+   */
   drop?: string[];
 }
 /**
  * `SeccompProfile`.
  */
 export interface SeccompProfile {
+  /**
+   * Which profile applies: `RuntimeDefault` (the runtime's own), `Unconfined` (none) or `Localhost` (a file on the node).
+   */
   type: 'Unconfined' | 'RuntimeDefault' | 'Localhost';
+  /**
+   * With type `Localhost`: the profile's path, relative to the node agent's seccomp directory.
+   */
   localhostProfile?: string;
 }
 /**
  * `Sysctl`: a kernel parameter for the pod.
  */
 export interface Sysctl {
+  /**
+   * The parameter's name, such as `net.ipv4.ip_local_port_range`.
+   */
   name: string;
+  /**
+   * The parameter's value.
+   */
   value: string;
 }
 /**
  * `PodDNSConfig`: resolver settings merged with those dnsPolicy gives.
  */
 export interface PodDNSConfig {
+  /**
+   * DNS server addresses added to those `dnsPolicy` gives (at most 3 in all).
+   */
   nameservers?: string[];
+  /**
+   * Search domains added to those `dnsPolicy` gives.
+   */
   searches?: string[];
+  /**
+   * Resolver options; each replaces an option of the same name that `dnsPolicy` gives.
+   */
   options?: PodDNSConfigOption[];
 }
 /**
  * `PodDNSConfigOption`: a resolver option (`ndots: 2`).
  */
 export interface PodDNSConfigOption {
+  /**
+   * The option's name.
+   */
   name?: string;
+  /**
+   * The option's value, if it takes one.
+   */
   value?: string;
 }
 /**
  * `HostAlias`: an /etc/hosts entry.
  */
 export interface HostAlias {
+  /**
+   * The IP address of the entry.
+   */
   ip: string;
+  /**
+   * The host names for the address.
+   */
   hostnames?: string[];
 }
 /**
  * `PodReadinessGate`: a condition that must be True for the pod to be Ready.
  */
 export interface PodReadinessGate {
+  /**
+   * The type of a pod condition that must be True for the pod to be ready.
+   */
   conditionType: string;
 }
 /**
  * `LocalObjectReference`: an object of the same namespace, by name.
  */
 export interface LocalObjectReference {
+  /**
+   * The name of the object.
+   */
   name?: string;
 }
 /**
  * `ObjectReference`: any object, by kind, namespace and name.
  */
 export interface ObjectReference {
+  /**
+   * The kind of the object.
+   */
   kind?: string;
+  /**
+   * The namespace of the object.
+   */
   namespace?: string;
+  /**
+   * The name of the object.
+   */
   name?: string;
+  /**
+   * The UID of the object.
+   */
   uid?: string;
+  /**
+   * The API version of the object.
+   */
   apiVersion?: string;
+  /**
+   * The object's resource version the reference was made for, if any.
+   */
   resourceVersion?: string;
+  /**
+   * A part of the object instead of all of it, such as `spec.containers{web}` for one container of a pod.
+   */
   fieldPath?: string;
 }
 /**
  * `Toleration`: lets the pod schedule onto (or stay on) nodes with a matching taint.
  */
 export interface Toleration {
+  /**
+   * The taint key the toleration matches; empty, with operator `Exists`, matches every taint.
+   */
   key?: string;
+  /**
+   * `Equal` (the default) matches a taint with the same value; `Exists` matches any value, so `value` must be empty.
+   */
   operator?: 'Equal' | 'Exists';
+  /**
+   * The taint value matched with operator `Equal`.
+   */
   value?: string;
   effect?: TaintEffect;
+  /**
+   * For effect `NoExecute`: how many seconds the pod stays on the node once the taint is added; unset means for ever, 0 or less means it is evicted at once.
+   */
   tolerationSeconds?: number;
 }
 /**
@@ -445,33 +865,57 @@ export interface Affinity {
  */
 export interface NodeAffinity {
   requiredDuringSchedulingIgnoredDuringExecution?: NodeSelector;
+  /**
+   * Weighted preferences: the scheduler favours nodes with the greatest sum of weights of the terms they match, but may choose others.
+   */
   preferredDuringSchedulingIgnoredDuringExecution?: PreferredSchedulingTerm[];
 }
 /**
  * `NodeSelector`: the terms are ORed.
  */
 export interface NodeSelector {
+  /**
+   * The terms; a node that matches any one of them is selected.
+   */
   nodeSelectorTerms: NodeSelectorTerm[];
 }
 /**
  * `NodeSelectorTerm`: requirements on node labels and fields, ANDed.
  */
 export interface NodeSelectorTerm {
+  /**
+   * Requirements on the node's labels.
+   */
   matchExpressions?: NodeSelectorRequirement[];
+  /**
+   * Requirements on the node's fields (`metadata.name`).
+   */
   matchFields?: NodeSelectorRequirement[];
 }
 /**
  * `NodeSelectorRequirement`: `key operator values`.
  */
 export interface NodeSelectorRequirement {
+  /**
+   * The label or field the requirement is about.
+   */
   key: string;
+  /**
+   * How the value is compared with `values`: `In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt` or `Lt`.
+   */
   operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+  /**
+   * The values to compare with: at least one for `In` and `NotIn`, none for `Exists` and `DoesNotExist`, a single integer for `Gt` and `Lt`.
+   */
   values?: string[];
 }
 /**
  * `PreferredSchedulingTerm`: a weighted preference.
  */
 export interface PreferredSchedulingTerm {
+  /**
+   * How much matching the term counts, from 1 to 100.
+   */
   weight: number;
   preference: NodeSelectorTerm;
 }

@@ -9,7 +9,13 @@ import type { PodSpec } from './pod-spec.js';
  * core/v1 `Pod`: containers that run together on one node.
  */
 export interface Pod extends KubeObject {
+  /**
+   * The versioned schema of this object: always `v1`.
+   */
   apiVersion: 'v1';
+  /**
+   * The kind of this object: always `Pod`.
+   */
   kind: 'Pod';
   metadata: ObjectMeta;
   spec?: PodSpec;
@@ -19,55 +25,127 @@ export interface Pod extends KubeObject {
  * `PodStatus`: what the node agent last reported.
  */
 export interface PodStatus {
+  /**
+   * A coarse summary of where the pod is in its lifecycle: `Pending` (accepted, not all containers created yet), `Running` (bound to a node, a container running or restarting), `Succeeded`, `Failed` or `Unknown` (its state cannot be obtained).
+   */
   phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+  /**
+   * The pod's current conditions (`PodScheduled`, `Initialized`, `ContainersReady`, `Ready`, ...).
+   */
   conditions?: PodCondition[];
+  /**
+   * A human-readable explanation of why the pod is in its state.
+   */
   message?: string;
+  /**
+   * A short CamelCase word for why the pod is in its state, such as `Evicted`.
+   */
   reason?: string;
+  /**
+   * Set when the pod has preempted others: the node it is expected to be scheduled on once they are gone, which is not guaranteed.
+   */
   nominatedNodeName?: string;
+  /**
+   * The primary IP address of the node the pod is on; empty until it is bound.
+   */
   hostIP?: string;
+  /**
+   * The IP addresses of the pod's node, `hostIP` first; at most one per address family.
+   */
   hostIPs?: HostIP[];
+  /**
+   * The primary IP address given to the pod; empty until it has one.
+   */
   podIP?: string;
+  /**
+   * The IP addresses given to the pod, `podIP` first; at most one per address family.
+   */
   podIPs?: PodIP[];
   startTime?: Time;
+  /**
+   * The last reported state of each init container.
+   */
   initContainerStatuses?: ContainerStatus[];
+  /**
+   * The last reported state of each container of `spec.containers`.
+   */
   containerStatuses?: ContainerStatus[];
+  /**
+   * The quality-of-service class the containers' requests and limits put the pod in: `Guaranteed`, `Burstable` or `BestEffort`.
+   */
   qosClass?: 'Guaranteed' | 'Burstable' | 'BestEffort';
 }
 /**
  * `PodCondition`: PodScheduled, Initialized, ContainersReady, Ready, ...
  */
 export interface PodCondition {
+  /**
+   * The condition: `PodScheduled`, `Initialized`, `ContainersReady`, `Ready`, or the type of a readiness gate.
+   */
   type: string;
   status: ConditionStatus;
   lastProbeTime?: Time;
   lastTransitionTime?: Time;
+  /**
+   * A CamelCase word for why the condition last changed.
+   */
   reason?: string;
+  /**
+   * A human-readable account of the last change.
+   */
   message?: string;
 }
 /**
  * `PodIP`: one address of the pod.
  */
 export interface PodIP {
+  /**
+   * An IPv4 or IPv6 address of the pod.
+   */
   ip: string;
 }
 /**
  * `HostIP`: one address of the pod's node.
  */
 export interface HostIP {
+  /**
+   * An IPv4 or IPv6 address of the node.
+   */
   ip: string;
 }
 /**
  * `ContainerStatus`: one container's state as the node agent sees it.
  */
 export interface ContainerStatus {
+  /**
+   * The container's name, as in the pod's spec.
+   */
   name: string;
   state?: ContainerState;
   lastState?: ContainerState;
+  /**
+   * Whether the container currently passes its readiness check; without a readiness probe, true once it has fully started.
+   */
   ready: boolean;
+  /**
+   * Whether the container has started: its postStart hook has finished and its startup probe, if any, has succeeded.
+   */
   started?: boolean;
+  /**
+   * How many times the container has been restarted.
+   */
   restartCount: number;
+  /**
+   * The image the container runs.
+   */
   image: string;
+  /**
+   * The resolved ID (digest) of the image the container runs.
+   */
   imageID: string;
+  /**
+   * The container's ID in its runtime, as `<type>://<id>`.
+   */
   containerID?: string;
 }
 /**
@@ -82,7 +160,13 @@ export interface ContainerState {
  * `ContainerStateWaiting`: not running yet (`ContainerCreating`, `ErrImagePull`, `CrashLoopBackOff`, ...).
  */
 export interface ContainerStateWaiting {
+  /**
+   * Why the container is not running yet (`ContainerCreating`, `ImagePullBackOff`, `CrashLoopBackOff`, ...).
+   */
   reason?: string;
+  /**
+   * Details of why the container is not running yet.
+   */
   message?: string;
 }
 /**
@@ -95,11 +179,26 @@ export interface ContainerStateRunning {
  * `ContainerStateTerminated`: how the container ended.
  */
 export interface ContainerStateTerminated {
+  /**
+   * The exit status of the container's last run.
+   */
   exitCode: number;
+  /**
+   * The signal that ended the container, if one did.
+   */
   signal?: number;
+  /**
+   * A short word for how the container ended (`Completed`, `Error`, `OOMKilled`, ...).
+   */
   reason?: string;
+  /**
+   * Details of how the container ended.
+   */
   message?: string;
   startedAt?: Time;
   finishedAt?: Time;
+  /**
+   * The ID of the ended container in its runtime, as `<type>://<id>`.
+   */
   containerID?: string;
 }

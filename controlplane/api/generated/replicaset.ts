@@ -9,7 +9,13 @@ import type { PodTemplateSpec } from './pod-spec.js';
  * apps/v1 `ReplicaSet`: keeps a number of identical pods running.
  */
 export interface ReplicaSet extends KubeObject {
+  /**
+   * The versioned schema of this object: always `apps/v1`.
+   */
   apiVersion: 'apps/v1';
+  /**
+   * The kind of this object: always `ReplicaSet`.
+   */
   kind: 'ReplicaSet';
   metadata: ObjectMeta;
   spec?: ReplicaSetSpec;
@@ -19,7 +25,13 @@ export interface ReplicaSet extends KubeObject {
  * `ReplicaSetSpec`.
  */
 export interface ReplicaSetSpec {
+  /**
+   * The desired number of pods; defaults to 1.
+   */
   replicas?: number;
+  /**
+   * How long a new pod must be ready, without any container crashing, before it counts as available; defaults to 0.
+   */
   minReadySeconds?: number;
   selector: LabelSelector;
   template?: PodTemplateSpec;
@@ -28,20 +40,47 @@ export interface ReplicaSetSpec {
  * `ReplicaSetStatus`.
  */
 export interface ReplicaSetStatus {
+  /**
+   * The number of pods the controller last observed.
+   */
   replicas: number;
+  /**
+   * How many of its pods carry all the labels of the template.
+   */
   fullyLabeledReplicas?: number;
+  /**
+   * How many of its pods are ready.
+   */
   readyReplicas?: number;
+  /**
+   * How many of its pods have been ready for at least `minReadySeconds`.
+   */
   availableReplicas?: number;
+  /**
+   * The ReplicaSet's `metadata.generation` the controller last acted on.
+   */
   observedGeneration?: number;
+  /**
+   * The latest observations of the ReplicaSet's state.
+   */
   conditions?: ReplicaSetCondition[];
 }
 /**
  * `ReplicaSetCondition` (ReplicaFailure).
  */
 export interface ReplicaSetCondition {
+  /**
+   * The condition: `ReplicaFailure` when pods could not be created or deleted.
+   */
   type: string;
   status: ConditionStatus;
   lastTransitionTime?: Time;
+  /**
+   * A CamelCase word for why the condition last changed.
+   */
   reason?: string;
+  /**
+   * A human-readable account of the last change.
+   */
   message?: string;
 }

@@ -43,11 +43,26 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
     additionalProperties: false,
     required: ['apiVersion', 'kind', 'metadata'],
     properties: {
-      apiVersion: { const: 'apps/v1' },
-      kind: { const: 'Deployment' },
-      metadata: { $ref: 'meta.schema.json#/definitions/ObjectMeta' },
-      spec: { $ref: '#/definitions/DeploymentSpec' },
-      status: { $ref: '#/definitions/DeploymentStatus' },
+      apiVersion: {
+        description: 'The versioned schema of this object: always `apps/v1`.',
+        const: 'apps/v1',
+      },
+      kind: { description: 'The kind of this object: always `Deployment`.', const: 'Deployment' },
+      metadata: {
+        description:
+          'Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.',
+        $ref: 'meta.schema.json#/definitions/ObjectMeta',
+      },
+      spec: {
+        description:
+          'The desired state of the deployment: the pods to run, how many, and how to roll out changes.',
+        $ref: '#/definitions/DeploymentSpec',
+      },
+      status: {
+        description:
+          "The deployment's most recently observed state, maintained by its controller; read-only for clients.",
+        $ref: '#/definitions/DeploymentStatus',
+      },
     },
     definitions: {
       DeploymentSpec: {
@@ -56,14 +71,48 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['selector', 'template'],
         properties: {
-          replicas: { type: 'integer', format: 'int32' },
-          selector: { $ref: 'meta.schema.json#/definitions/LabelSelector' },
-          template: { $ref: 'pod-spec.schema.json#/definitions/PodTemplateSpec' },
-          strategy: { $ref: '#/definitions/DeploymentStrategy' },
-          minReadySeconds: { type: 'integer', format: 'int32' },
-          revisionHistoryLimit: { type: 'integer', format: 'int32' },
-          paused: { type: 'boolean' },
-          progressDeadlineSeconds: { type: 'integer', format: 'int32' },
+          replicas: {
+            description: 'The desired number of pods; defaults to 1.',
+            type: 'integer',
+            format: 'int32',
+          },
+          selector: {
+            description:
+              "Which pods belong to the deployment; it must match the template's labels and cannot be changed after creation.",
+            $ref: 'meta.schema.json#/definitions/LabelSelector',
+          },
+          template: {
+            description:
+              'The pods to create; their labels must match `selector`, and their `restartPolicy` must be `Always`.',
+            $ref: 'pod-spec.schema.json#/definitions/PodTemplateSpec',
+          },
+          strategy: {
+            description: 'How existing pods are replaced by new ones when the template changes.',
+            $ref: '#/definitions/DeploymentStrategy',
+          },
+          minReadySeconds: {
+            description:
+              'How long a new pod must be ready, without any container crashing, before it counts as available; defaults to 0.',
+            type: 'integer',
+            format: 'int32',
+          },
+          revisionHistoryLimit: {
+            description:
+              'How many old ReplicaSets to keep so that a rollout can be undone; defaults to 10.',
+            type: 'integer',
+            format: 'int32',
+          },
+          paused: {
+            description:
+              'When true, changes to the template start no rollout until the deployment is resumed.',
+            type: 'boolean',
+          },
+          progressDeadlineSeconds: {
+            description:
+              'How long a rollout may make no progress before its `Progressing` condition turns False with reason `ProgressDeadlineExceeded`; defaults to 600. The rollout itself carries on.',
+            type: 'integer',
+            format: 'int32',
+          },
         },
       },
       DeploymentStrategy: {
@@ -71,8 +120,16 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          type: { type: 'string', enum: ['Recreate', 'RollingUpdate'] },
-          rollingUpdate: { $ref: '#/definitions/RollingUpdateDeployment' },
+          type: {
+            description:
+              '`RollingUpdate` (the default) replaces pods a few at a time; `Recreate` removes all old pods before creating new ones.',
+            type: 'string',
+            enum: ['Recreate', 'RollingUpdate'],
+          },
+          rollingUpdate: {
+            description: 'The limits of a rolling update; only with type `RollingUpdate`.',
+            $ref: '#/definitions/RollingUpdateDeployment',
+          },
         },
       },
       RollingUpdateDeployment: {
@@ -80,8 +137,16 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          maxUnavailable: { $ref: 'meta.schema.json#/definitions/IntOrString' },
-          maxSurge: { $ref: 'meta.schema.json#/definitions/IntOrString' },
+          maxUnavailable: {
+            description:
+              'How many of the desired pods may be unavailable during the update, as a number or a percentage (rounded down); defaults to 25%. It cannot be 0 when `maxSurge` is 0.',
+            $ref: 'meta.schema.json#/definitions/IntOrString',
+          },
+          maxSurge: {
+            description:
+              'How many pods may be created beyond the desired number during the update, as a number or a percentage (rounded up); defaults to 25%. It cannot be 0 when `maxUnavailable` is 0.',
+            $ref: 'meta.schema.json#/definitions/IntOrString',
+          },
         },
       },
       DeploymentStatus: {
@@ -89,14 +154,50 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          observedGeneration: { type: 'integer', format: 'int64' },
-          replicas: { type: 'integer', format: 'int32' },
-          updatedReplicas: { type: 'integer', format: 'int32' },
-          readyReplicas: { type: 'integer', format: 'int32' },
-          availableReplicas: { type: 'integer', format: 'int32' },
-          unavailableReplicas: { type: 'integer', format: 'int32' },
-          conditions: { type: 'array', items: { $ref: '#/definitions/DeploymentCondition' } },
-          collisionCount: { type: 'integer', format: 'int32' },
+          observedGeneration: {
+            description: "The deployment's `metadata.generation` the controller last acted on.",
+            type: 'integer',
+            format: 'int64',
+          },
+          replicas: {
+            description: 'How many non-terminated pods the deployment targets, old and new.',
+            type: 'integer',
+            format: 'int32',
+          },
+          updatedReplicas: {
+            description: 'How many non-terminated pods have the current template.',
+            type: 'integer',
+            format: 'int32',
+          },
+          readyReplicas: {
+            description: "How many of the deployment's pods are ready.",
+            type: 'integer',
+            format: 'int32',
+          },
+          availableReplicas: {
+            description:
+              "How many of the deployment's pods have been ready for at least `minReadySeconds`.",
+            type: 'integer',
+            format: 'int32',
+          },
+          unavailableReplicas: {
+            description:
+              'How many pods the deployment still lacks to be fully available: pods not available yet, or not yet created.',
+            type: 'integer',
+            format: 'int32',
+          },
+          conditions: {
+            description:
+              "The latest observations of the deployment's state (`Available`, `Progressing`, `ReplicaFailure`).",
+            type: 'array',
+            items: { $ref: '#/definitions/DeploymentCondition' },
+          },
+          collisionCount: {
+            description:
+              'A counter the controller increments when the name it derives for a new ReplicaSet is taken, so that the next name differs.',
+            type: 'integer',
+            format: 'int32',
+          },
         },
       },
       DeploymentCondition: {
@@ -105,12 +206,28 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['type', 'status'],
         properties: {
-          type: { type: 'string' },
-          status: { $ref: 'meta.schema.json#/definitions/ConditionStatus' },
-          lastUpdateTime: { $ref: 'meta.schema.json#/definitions/Time' },
-          lastTransitionTime: { $ref: 'meta.schema.json#/definitions/Time' },
-          reason: { type: 'string' },
-          message: { type: 'string' },
+          type: {
+            description: 'The condition: `Available`, `Progressing` or `ReplicaFailure`.',
+            type: 'string',
+          },
+          status: {
+            description: 'Whether the condition holds: `True`, `False` or `Unknown`.',
+            $ref: 'meta.schema.json#/definitions/ConditionStatus',
+          },
+          lastUpdateTime: {
+            description: 'When the condition was last updated.',
+            $ref: 'meta.schema.json#/definitions/Time',
+          },
+          lastTransitionTime: {
+            description: 'When the status last changed from one value to another.',
+            $ref: 'meta.schema.json#/definitions/Time',
+          },
+          reason: {
+            description:
+              'A CamelCase word for why the condition last changed (`NewReplicaSetAvailable`, `ProgressDeadlineExceeded`, ...).',
+            type: 'string',
+          },
+          message: { description: 'A human-readable account of the last change.', type: 'string' },
         },
       },
     },
@@ -497,20 +614,82 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          name: { type: 'string' },
-          generateName: { type: 'string' },
-          namespace: { type: 'string' },
-          uid: { type: 'string' },
-          resourceVersion: { type: 'string' },
-          generation: { type: 'integer', format: 'int64' },
-          creationTimestamp: { $ref: '#/definitions/Time' },
-          deletionTimestamp: { $ref: '#/definitions/Time' },
-          deletionGracePeriodSeconds: { type: 'integer', format: 'int64' },
-          labels: { type: 'object', additionalProperties: { type: 'string' } },
-          annotations: { type: 'object', additionalProperties: { type: 'string' } },
-          ownerReferences: { type: 'array', items: { $ref: '#/definitions/OwnerReference' } },
-          finalizers: { type: 'array', items: { type: 'string' } },
-          managedFields: { type: 'array', items: { $ref: '#/definitions/ManagedFieldsEntry' } },
+          name: {
+            description:
+              "The object's name, unique among objects of its kind in its namespace (or in the cluster for cluster-scoped kinds). Needed on create unless `generateName` is set, and cannot be changed afterwards.",
+            type: 'string',
+          },
+          generateName: {
+            description:
+              'A prefix from which the server makes a unique name, by appending a random suffix, when `name` is empty on create.',
+            type: 'string',
+          },
+          namespace: {
+            description:
+              "The namespace the object belongs to; for namespaced kinds it defaults to the request's namespace (`default` when none is given). Cluster-scoped objects have none.",
+            type: 'string',
+          },
+          uid: {
+            description:
+              'An identifier the server gives the object when it is created, unique across time and space; read-only.',
+            type: 'string',
+          },
+          resourceVersion: {
+            description:
+              'An opaque token that changes with every write of the object, used for optimistic concurrency and to resume watches; clients must not interpret it. Read-only.',
+            type: 'string',
+          },
+          generation: {
+            description:
+              'A number the server increments when the desired state (usually the spec) changes; read-only.',
+            type: 'integer',
+            format: 'int64',
+          },
+          creationTimestamp: {
+            description: 'When the server created the object; read-only.',
+            $ref: '#/definitions/Time',
+          },
+          deletionTimestamp: {
+            description:
+              'Set by the server once deletion has been requested; the object stays until its grace period ends and its finalizers are removed. Read-only.',
+            $ref: '#/definitions/Time',
+          },
+          deletionGracePeriodSeconds: {
+            description:
+              'The seconds the object was given to terminate gracefully, set together with `deletionTimestamp`; read-only.',
+            type: 'integer',
+            format: 'int64',
+          },
+          labels: {
+            description:
+              'Key-value pairs that identify the object, which label selectors of services, controllers and list requests match against.',
+            type: 'object',
+            additionalProperties: { type: 'string' },
+          },
+          annotations: {
+            description:
+              'Free-form key-value data for tools and people; unlike labels, they cannot be selected on.',
+            type: 'object',
+            additionalProperties: { type: 'string' },
+          },
+          ownerReferences: {
+            description:
+              'The objects this one depends on: the garbage collector deletes it once all of them are gone. At most one may be marked as the controller.',
+            type: 'array',
+            items: { $ref: '#/definitions/OwnerReference' },
+          },
+          finalizers: {
+            description:
+              'Names of pending clean-up steps: a deleted object is kept until all of them have been removed, each by the controller it belongs to.',
+            type: 'array',
+            items: { type: 'string' },
+          },
+          managedFields: {
+            description:
+              'Which field manager set which fields, and when, for server-side apply; normally maintained by the server only.',
+            type: 'array',
+            items: { $ref: '#/definitions/ManagedFieldsEntry' },
+          },
         },
       },
       OwnerReference: {
@@ -520,12 +699,24 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['apiVersion', 'kind', 'name', 'uid'],
         properties: {
-          apiVersion: { type: 'string' },
-          kind: { type: 'string' },
-          name: { type: 'string' },
-          uid: { type: 'string' },
-          controller: { type: 'boolean' },
-          blockOwnerDeletion: { type: 'boolean' },
+          apiVersion: { description: 'The API version of the owner.', type: 'string' },
+          kind: { description: 'The kind of the owner.', type: 'string' },
+          name: { description: 'The name of the owner.', type: 'string' },
+          uid: {
+            description:
+              'The UID of the owner; the reference only counts for an owner with this UID.',
+            type: 'string',
+          },
+          controller: {
+            description:
+              'True when the owner is the controller that manages this object; only one owner may be.',
+            type: 'boolean',
+          },
+          blockOwnerDeletion: {
+            description:
+              'When true, a foreground deletion of the owner waits until this object has been deleted. Defaults to false.',
+            type: 'boolean',
+          },
         },
       },
       ManagedFieldsEntry: {
@@ -551,8 +742,14 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          matchLabels: { type: 'object', additionalProperties: { type: 'string' } },
+          matchLabels: {
+            description:
+              'Labels an object must have with exactly these values; each pair is the same as an `In` expression with a single value.',
+            type: 'object',
+            additionalProperties: { type: 'string' },
+          },
           matchExpressions: {
+            description: "Requirements on the object's labels, all of which must hold.",
             type: 'array',
             items: { $ref: '#/definitions/LabelSelectorRequirement' },
           },
@@ -564,9 +761,19 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['key', 'operator'],
         properties: {
-          key: { type: 'string' },
-          operator: { type: 'string', enum: ['In', 'NotIn', 'Exists', 'DoesNotExist'] },
-          values: { type: 'array', items: { type: 'string' } },
+          key: { description: 'The label key the requirement is about.', type: 'string' },
+          operator: {
+            description:
+              'How the label is compared with `values`: `In`, `NotIn`, `Exists` or `DoesNotExist`.',
+            type: 'string',
+            enum: ['In', 'NotIn', 'Exists', 'DoesNotExist'],
+          },
+          values: {
+            description:
+              'The values to compare with: at least one for `In` and `NotIn`, none for `Exists` and `DoesNotExist`.',
+            type: 'array',
+            items: { type: 'string' },
+          },
         },
       },
       Condition: {
@@ -575,12 +782,32 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['type', 'status', 'lastTransitionTime', 'reason', 'message'],
         properties: {
-          type: { type: 'string' },
-          status: { $ref: '#/definitions/ConditionStatus' },
-          observedGeneration: { type: 'integer', format: 'int64' },
-          lastTransitionTime: { $ref: '#/definitions/Time' },
-          reason: { type: 'string' },
-          message: { type: 'string' },
+          type: {
+            description: "The condition's type, in CamelCase (`Available`, `Ready`, ...).",
+            type: 'string',
+          },
+          status: {
+            description: 'Whether the condition holds: `True`, `False` or `Unknown`.',
+            $ref: '#/definitions/ConditionStatus',
+          },
+          observedGeneration: {
+            description:
+              "The `metadata.generation` the condition was computed from; if it is older than the object's, the condition may be out of date.",
+            type: 'integer',
+            format: 'int64',
+          },
+          lastTransitionTime: {
+            description: 'When the status last changed from one value to another.',
+            $ref: '#/definitions/Time',
+          },
+          reason: {
+            description: 'A CamelCase, machine-readable word for why the condition has its status.',
+            type: 'string',
+          },
+          message: {
+            description: 'A human-readable explanation of the status; may be empty.',
+            type: 'string',
+          },
         },
       },
       ConditionStatus: {
@@ -798,8 +1025,15 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          metadata: { $ref: 'meta.schema.json#/definitions/ObjectMeta' },
-          spec: { $ref: '#/definitions/PodSpec' },
+          metadata: {
+            description:
+              'Metadata of the pods created from the template, such as their labels and annotations.',
+            $ref: 'meta.schema.json#/definitions/ObjectMeta',
+          },
+          spec: {
+            description: 'The spec of the pods created from the template.',
+            $ref: '#/definitions/PodSpec',
+          },
         },
       },
       PodSpec: {
@@ -808,52 +1042,177 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['containers'],
         properties: {
-          volumes: { type: 'array', items: { $ref: '#/definitions/Volume' } },
-          initContainers: { type: 'array', items: { $ref: '#/definitions/Container' } },
-          containers: { type: 'array', items: { $ref: '#/definitions/Container' } },
-          restartPolicy: { type: 'string', enum: ['Always', 'OnFailure', 'Never'] },
-          terminationGracePeriodSeconds: { type: 'integer', format: 'int64' },
-          activeDeadlineSeconds: { type: 'integer', format: 'int64' },
+          volumes: {
+            description: "The volumes the pod's containers can mount.",
+            type: 'array',
+            items: { $ref: '#/definitions/Volume' },
+          },
+          initContainers: {
+            description:
+              "Containers that run one at a time, each to completion, before the app containers start; when one fails, the pod's `restartPolicy` applies. One with `restartPolicy: Always` is a sidecar instead.",
+            type: 'array',
+            items: { $ref: '#/definitions/Container' },
+          },
+          containers: {
+            description:
+              "The pod's app containers; at least one. None can be added or removed after the pod is created.",
+            type: 'array',
+            items: { $ref: '#/definitions/Container' },
+          },
+          restartPolicy: {
+            description:
+              'Whether containers that exit are restarted: `Always` (the default), `OnFailure` or `Never`.',
+            type: 'string',
+            enum: ['Always', 'OnFailure', 'Never'],
+          },
+          terminationGracePeriodSeconds: {
+            description:
+              "How many seconds the pod's processes get to stop after the stop signal before they are killed; defaults to 30, and 0 kills them at once.",
+            type: 'integer',
+            format: 'int64',
+          },
+          activeDeadlineSeconds: {
+            description:
+              'How many seconds the pod may be active, counted from its start, before it is marked failed and its containers are killed.',
+            type: 'integer',
+            format: 'int64',
+          },
           dnsPolicy: {
+            description:
+              "How the pod's DNS is set up: `ClusterFirst` (the default) uses the cluster's DNS, `ClusterFirstWithHostNet` does so for host-network pods, `Default` takes the node's resolver settings and `None` uses only `dnsConfig`.",
             type: 'string',
             enum: ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'],
           },
-          dnsConfig: { $ref: '#/definitions/PodDNSConfig' },
-          nodeSelector: { type: 'object', additionalProperties: { type: 'string' } },
-          serviceAccountName: { type: 'string' },
+          dnsConfig: {
+            description:
+              'Extra resolver settings (nameservers, search domains, options) merged with those `dnsPolicy` gives.',
+            $ref: '#/definitions/PodDNSConfig',
+          },
+          nodeSelector: {
+            description: 'Labels a node must have for the pod to be scheduled onto it.',
+            type: 'object',
+            additionalProperties: { type: 'string' },
+          },
+          serviceAccountName: {
+            description: 'The service account the pod runs as; defaults to `default`.',
+            type: 'string',
+          },
           serviceAccount: {
             description: 'Deprecated alias of serviceAccountName.',
             type: 'string',
           },
-          automountServiceAccountToken: { type: 'boolean' },
+          automountServiceAccountToken: {
+            description:
+              "Whether a token of the service account is mounted into the containers; overrides the service account's own setting.",
+            type: 'boolean',
+          },
           nodeName: {
             description:
               'The node the pod is bound to; set by the scheduler through the binding subresource.',
             type: 'string',
           },
-          hostNetwork: { type: 'boolean' },
-          hostPID: { type: 'boolean' },
-          hostIPC: { type: 'boolean' },
-          shareProcessNamespace: { type: 'boolean' },
-          securityContext: { $ref: '#/definitions/PodSecurityContext' },
+          hostNetwork: {
+            description:
+              "When true, the pod uses the node's network namespace instead of its own, and its container ports are ports of the node. Defaults to false.",
+            type: 'boolean',
+          },
+          hostPID: {
+            description:
+              "When true, the pod uses the node's process ID namespace. Defaults to false.",
+            type: 'boolean',
+          },
+          hostIPC: {
+            description: "When true, the pod uses the node's IPC namespace. Defaults to false.",
+            type: 'boolean',
+          },
+          shareProcessNamespace: {
+            description:
+              "When true, the pod's containers share one process namespace and can see each other's processes. Defaults to false.",
+            type: 'boolean',
+          },
+          securityContext: {
+            description:
+              "Security settings for the whole pod; a container's own `securityContext` overrides them where both set a field.",
+            $ref: '#/definitions/PodSecurityContext',
+          },
           imagePullSecrets: {
+            description:
+              "Secrets of the pod's namespace holding the registry credentials used to pull its images.",
             type: 'array',
             items: { $ref: '#/definitions/LocalObjectReference' },
           },
-          hostname: { type: 'string' },
-          subdomain: { type: 'string' },
-          setHostnameAsFQDN: { type: 'boolean' },
-          hostAliases: { type: 'array', items: { $ref: '#/definitions/HostAlias' } },
-          affinity: { $ref: '#/definitions/Affinity' },
-          schedulerName: { type: 'string' },
-          tolerations: { type: 'array', items: { $ref: '#/definitions/Toleration' } },
-          priorityClassName: { type: 'string' },
-          priority: { type: 'integer', format: 'int32' },
-          preemptionPolicy: { type: 'string', enum: ['PreemptLowerPriority', 'Never'] },
-          readinessGates: { type: 'array', items: { $ref: '#/definitions/PodReadinessGate' } },
-          runtimeClassName: { type: 'string' },
-          enableServiceLinks: { type: 'boolean' },
-          overhead: { $ref: '#/definitions/ResourceList' },
+          hostname: {
+            description:
+              "The pod's host name; defaults to a value the system chooses (normally the pod's name).",
+            type: 'string',
+          },
+          subdomain: {
+            description:
+              'With a headless service of this name in the namespace, gives the pod the DNS name `<hostname>.<subdomain>.<namespace>.svc.<cluster domain>`.',
+            type: 'string',
+          },
+          setHostnameAsFQDN: {
+            description:
+              "When true, the pod's host name as the containers see it is its fully qualified domain name rather than the short name. Defaults to false.",
+            type: 'boolean',
+          },
+          hostAliases: {
+            description: "Extra entries for the pod's /etc/hosts file.",
+            type: 'array',
+            items: { $ref: '#/definitions/HostAlias' },
+          },
+          affinity: {
+            description: 'Constraints on where the pod may be scheduled, beyond `nodeSelector`.',
+            $ref: '#/definitions/Affinity',
+          },
+          schedulerName: {
+            description: 'The scheduler that places the pod; defaults to `default-scheduler`.',
+            type: 'string',
+          },
+          tolerations: {
+            description:
+              'The node taints the pod tolerates, so that it can be scheduled onto, or stay on, nodes that have them.',
+            type: 'array',
+            items: { $ref: '#/definitions/Toleration' },
+          },
+          priorityClassName: {
+            description:
+              "The PriorityClass that gives the pod its priority; without one, the default class's value, or 0, applies.",
+            type: 'string',
+          },
+          priority: {
+            description:
+              "The pod's priority, filled in from `priorityClassName` on admission; a higher value is more important.",
+            type: 'integer',
+            format: 'int32',
+          },
+          preemptionPolicy: {
+            description:
+              'Whether the pod may evict lower-priority pods to make room for itself: `PreemptLowerPriority` (the default) or `Never`.',
+            type: 'string',
+            enum: ['PreemptLowerPriority', 'Never'],
+          },
+          readinessGates: {
+            description:
+              'Extra pod conditions that must all be True for the pod to count as ready.',
+            type: 'array',
+            items: { $ref: '#/definitions/PodReadinessGate' },
+          },
+          runtimeClassName: {
+            description:
+              "The RuntimeClass to run the pod with; unset means the node's default runtime.",
+            type: 'string',
+          },
+          enableServiceLinks: {
+            description:
+              "Whether variables describing the namespace's services are put in the containers' environment, as Docker links did; defaults to true.",
+            type: 'boolean',
+          },
+          overhead: {
+            description:
+              "Resources the pod's sandbox uses beyond its containers', set from its RuntimeClass on admission and counted by the scheduler and quotas.",
+            $ref: '#/definitions/ResourceList',
+          },
         },
       },
       Container: {
@@ -863,33 +1222,119 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['name'],
         properties: {
-          name: { type: 'string' },
-          image: { type: 'string' },
-          command: { type: 'array', items: { type: 'string' } },
-          args: { type: 'array', items: { type: 'string' } },
-          workingDir: { type: 'string' },
-          ports: { type: 'array', items: { $ref: '#/definitions/ContainerPort' } },
-          envFrom: { type: 'array', items: { $ref: '#/definitions/EnvFromSource' } },
-          env: { type: 'array', items: { $ref: '#/definitions/EnvVar' } },
-          resources: { $ref: '#/definitions/ResourceRequirements' },
-          volumeMounts: { type: 'array', items: { $ref: '#/definitions/VolumeMount' } },
-          livenessProbe: { $ref: '#/definitions/Probe' },
-          readinessProbe: { $ref: '#/definitions/Probe' },
-          startupProbe: { $ref: '#/definitions/Probe' },
-          lifecycle: { $ref: '#/definitions/Lifecycle' },
-          terminationMessagePath: { type: 'string' },
-          terminationMessagePolicy: { type: 'string', enum: ['File', 'FallbackToLogsOnError'] },
-          imagePullPolicy: { type: 'string', enum: ['Always', 'IfNotPresent', 'Never'] },
-          securityContext: { $ref: '#/definitions/SecurityContext' },
+          name: {
+            description: "The container's name, a DNS label unique in the pod; cannot be changed.",
+            type: 'string',
+          },
+          image: {
+            description: 'The image to run, as a reference such as `registry.example/app:1.0`.',
+            type: 'string',
+          },
+          command: {
+            description:
+              "The entrypoint, run without a shell, replacing the image's; the image's when empty. `$(VAR)` refers to a container variable and `$$` escapes a `$`.",
+            type: 'array',
+            items: { type: 'string' },
+          },
+          args: {
+            description:
+              "Arguments to the entrypoint, replacing the image's default arguments; `$(VAR)` refers to a container variable and `$$` escapes a `$`.",
+            type: 'array',
+            items: { type: 'string' },
+          },
+          workingDir: {
+            description: "The container's working directory; the image's default when empty.",
+            type: 'string',
+          },
+          ports: {
+            description:
+              'The ports the container listens on. Listing them is mostly informational: a port that is not listed can still be reached.',
+            type: 'array',
+            items: { $ref: '#/definitions/ContainerPort' },
+          },
+          envFrom: {
+            description:
+              'Sources whose every key becomes an environment variable; a variable set in `env` wins over one from here.',
+            type: 'array',
+            items: { $ref: '#/definitions/EnvFromSource' },
+          },
+          env: {
+            description: 'Environment variables to set in the container.',
+            type: 'array',
+            items: { $ref: '#/definitions/EnvVar' },
+          },
+          resources: {
+            description: 'The compute resources the container requests and may not exceed.',
+            $ref: '#/definitions/ResourceRequirements',
+          },
+          volumeMounts: {
+            description: "The pod volumes to mount into the container's filesystem.",
+            type: 'array',
+            items: { $ref: '#/definitions/VolumeMount' },
+          },
+          livenessProbe: {
+            description:
+              'A periodic check that the container is alive; the container is restarted when it fails.',
+            $ref: '#/definitions/Probe',
+          },
+          readinessProbe: {
+            description:
+              'A periodic check that the container can serve; while it fails, the pod is taken out of the endpoints of services.',
+            $ref: '#/definitions/Probe',
+          },
+          startupProbe: {
+            description:
+              'A check that the container has finished starting: the other probes wait for it to succeed, and the container is restarted if it fails.',
+            $ref: '#/definitions/Probe',
+          },
+          lifecycle: {
+            description:
+              'Actions to run right after the container starts and just before it is stopped.',
+            $ref: '#/definitions/Lifecycle',
+          },
+          terminationMessagePath: {
+            description:
+              "The file whose contents become the container's termination message; defaults to `/dev/termination-log`.",
+            type: 'string',
+          },
+          terminationMessagePolicy: {
+            description:
+              'Where the termination message comes from: `File` (the default) reads `terminationMessagePath`; `FallbackToLogsOnError` uses the end of the log when the container failed and the file is empty.',
+            type: 'string',
+            enum: ['File', 'FallbackToLogsOnError'],
+          },
+          imagePullPolicy: {
+            description:
+              'When to pull the image: `Always`, `IfNotPresent` or `Never`; defaults to `Always` for `:latest` or untagged images, `IfNotPresent` otherwise.',
+            type: 'string',
+            enum: ['Always', 'IfNotPresent', 'Never'],
+          },
+          securityContext: {
+            description:
+              "Security settings for this container; they override the pod's where both set a field.",
+            $ref: '#/definitions/SecurityContext',
+          },
           restartPolicy: {
             description:
               "Init containers only: `Always` makes it a sidecar that runs for the pod's lifetime.",
             type: 'string',
             enum: ['Always'],
           },
-          stdin: { type: 'boolean' },
-          stdinOnce: { type: 'boolean' },
-          tty: { type: 'boolean' },
+          stdin: {
+            description:
+              'Whether the container keeps a standard input open for clients to attach to; when false, reads get end-of-file. Defaults to false.',
+            type: 'boolean',
+          },
+          stdinOnce: {
+            description:
+              'With `stdin`: close the standard input once the first attached client disconnects, until the container restarts. Defaults to false.',
+            type: 'boolean',
+          },
+          tty: {
+            description:
+              'Whether the container gets a terminal; needs `stdin` too. Defaults to false.',
+            type: 'boolean',
+          },
         },
       },
       ContainerPort: {
@@ -898,11 +1343,27 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['containerPort'],
         properties: {
-          name: { type: 'string' },
-          hostPort: { type: 'integer', format: 'int32' },
-          containerPort: { type: 'integer', format: 'int32' },
-          protocol: { $ref: '#/definitions/Protocol' },
-          hostIP: { type: 'string' },
+          name: {
+            description:
+              'A name for the port, unique in the pod, by which services can refer to it.',
+            type: 'string',
+          },
+          hostPort: {
+            description:
+              'A port of the node to expose the container port on; rarely needed. With `hostNetwork` it must equal `containerPort`.',
+            type: 'integer',
+            format: 'int32',
+          },
+          containerPort: {
+            description: "The number of the port on the pod's IP address, from 1 to 65535.",
+            type: 'integer',
+            format: 'int32',
+          },
+          protocol: {
+            description: "The port's protocol: `TCP` (the default), `UDP` or `SCTP`.",
+            $ref: '#/definitions/Protocol',
+          },
+          hostIP: { description: "The node's IP address to bind `hostPort` on.", type: 'string' },
         },
       },
       Protocol: {
@@ -916,9 +1377,17 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['name'],
         properties: {
-          name: { type: 'string' },
-          value: { type: 'string' },
-          valueFrom: { $ref: '#/definitions/EnvVarSource' },
+          name: { description: "The variable's name.", type: 'string' },
+          value: {
+            description:
+              "The variable's value; `$(VAR)` refers to a variable defined earlier and `$$` escapes a `$`. Defaults to the empty string.",
+            type: 'string',
+          },
+          valueFrom: {
+            description:
+              'Where to read the value from instead of `value`; not allowed together with it.',
+            $ref: '#/definitions/EnvVarSource',
+          },
         },
       },
       EnvVarSource: {
@@ -926,10 +1395,24 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          fieldRef: { $ref: '#/definitions/ObjectFieldSelector' },
-          resourceFieldRef: { $ref: '#/definitions/ResourceFieldSelector' },
-          configMapKeyRef: { $ref: '#/definitions/ConfigMapKeySelector' },
-          secretKeyRef: { $ref: '#/definitions/SecretKeySelector' },
+          fieldRef: {
+            description:
+              "A field of the pod, such as `metadata.name`, `metadata.labels['<key>']`, `spec.nodeName` or `status.podIP`.",
+            $ref: '#/definitions/ObjectFieldSelector',
+          },
+          resourceFieldRef: {
+            description:
+              'A resource limit or request of a container, such as `limits.cpu` or `requests.memory`.',
+            $ref: '#/definitions/ResourceFieldSelector',
+          },
+          configMapKeyRef: {
+            description: "A key of a ConfigMap in the pod's namespace.",
+            $ref: '#/definitions/ConfigMapKeySelector',
+          },
+          secretKeyRef: {
+            description: "A key of a Secret in the pod's namespace.",
+            $ref: '#/definitions/SecretKeySelector',
+          },
         },
       },
       ObjectFieldSelector: {
@@ -938,7 +1421,17 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         required: ['fieldPath'],
-        properties: { apiVersion: { type: 'string' }, fieldPath: { type: 'string' } },
+        properties: {
+          apiVersion: {
+            description: 'The API version `fieldPath` is written against; defaults to `v1`.',
+            type: 'string',
+          },
+          fieldPath: {
+            description:
+              'The path of the field to read, such as `metadata.namespace` or `status.hostIP`.',
+            type: 'string',
+          },
+        },
       },
       ResourceFieldSelector: {
         description:
@@ -947,9 +1440,20 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['resource'],
         properties: {
-          containerName: { type: 'string' },
-          resource: { type: 'string' },
-          divisor: { $ref: 'meta.schema.json#/definitions/Quantity' },
+          containerName: {
+            description:
+              'The container whose resources are read; for environment variables, defaults to the container being set up.',
+            type: 'string',
+          },
+          resource: {
+            description:
+              'The resource to read: `limits.cpu`, `limits.memory`, `limits.ephemeral-storage`, `requests.cpu`, `requests.memory` or `requests.ephemeral-storage`.',
+            type: 'string',
+          },
+          divisor: {
+            description: 'The unit to express the value in (`1m`, `1Mi`, ...); defaults to 1.',
+            $ref: 'meta.schema.json#/definitions/Quantity',
+          },
         },
       },
       ConfigMapKeySelector: {
@@ -958,9 +1462,12 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['key'],
         properties: {
-          name: { type: 'string' },
-          key: { type: 'string' },
-          optional: { type: 'boolean' },
+          name: { description: 'The name of the ConfigMap.', type: 'string' },
+          key: { description: 'The key to read.', type: 'string' },
+          optional: {
+            description: 'When true, a missing ConfigMap or key is not an error.',
+            type: 'boolean',
+          },
         },
       },
       SecretKeySelector: {
@@ -969,9 +1476,12 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['key'],
         properties: {
-          name: { type: 'string' },
-          key: { type: 'string' },
-          optional: { type: 'boolean' },
+          name: { description: 'The name of the Secret.', type: 'string' },
+          key: { description: 'The key to read.', type: 'string' },
+          optional: {
+            description: 'When true, a missing Secret or key is not an error.',
+            type: 'boolean',
+          },
         },
       },
       EnvFromSource: {
@@ -979,22 +1489,43 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          prefix: { type: 'string' },
-          configMapRef: { $ref: '#/definitions/ConfigMapEnvSource' },
-          secretRef: { $ref: '#/definitions/SecretEnvSource' },
+          prefix: {
+            description: 'A string put in front of every variable name from this source.',
+            type: 'string',
+          },
+          configMapRef: {
+            description: 'The ConfigMap to read the variables from.',
+            $ref: '#/definitions/ConfigMapEnvSource',
+          },
+          secretRef: {
+            description: 'The Secret to read the variables from.',
+            $ref: '#/definitions/SecretEnvSource',
+          },
         },
       },
       ConfigMapEnvSource: {
         description: '`ConfigMapEnvSource`: a whole ConfigMap as variables.',
         type: 'object',
         additionalProperties: false,
-        properties: { name: { type: 'string' }, optional: { type: 'boolean' } },
+        properties: {
+          name: { description: 'The name of the ConfigMap.', type: 'string' },
+          optional: {
+            description: 'When true, a missing ConfigMap is not an error.',
+            type: 'boolean',
+          },
+        },
       },
       SecretEnvSource: {
         description: '`SecretEnvSource`: a whole Secret as variables.',
         type: 'object',
         additionalProperties: false,
-        properties: { name: { type: 'string' }, optional: { type: 'boolean' } },
+        properties: {
+          name: { description: 'The name of the Secret.', type: 'string' },
+          optional: {
+            description: 'When true, a missing Secret is not an error.',
+            type: 'boolean',
+          },
+        },
       },
       ResourceRequirements: {
         description:
@@ -1002,8 +1533,16 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          limits: { $ref: '#/definitions/ResourceList' },
-          requests: { $ref: '#/definitions/ResourceList' },
+          limits: {
+            description:
+              'The most of each resource the container may use: it is throttled above its CPU limit and killed above its memory limit.',
+            $ref: '#/definitions/ResourceList',
+          },
+          requests: {
+            description:
+              'The amount of each resource reserved for the container when it is scheduled; defaults to the limit for a resource that has only a limit.',
+            $ref: '#/definitions/ResourceList',
+          },
         },
       },
       ResourceList: {
@@ -1018,12 +1557,31 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['name', 'mountPath'],
         properties: {
-          name: { type: 'string' },
-          mountPath: { type: 'string' },
-          readOnly: { type: 'boolean' },
-          subPath: { type: 'string' },
-          subPathExpr: { type: 'string' },
-          mountPropagation: { type: 'string', enum: ['Bidirectional', 'HostToContainer', 'None'] },
+          name: { description: 'The name of the pod volume to mount.', type: 'string' },
+          mountPath: {
+            description: 'Where in the container the volume appears; must not contain `:`.',
+            type: 'string',
+          },
+          readOnly: {
+            description: 'Whether the volume is mounted read-only; defaults to false.',
+            type: 'boolean',
+          },
+          subPath: {
+            description:
+              'A path inside the volume to mount instead of its root; defaults to the root.',
+            type: 'string',
+          },
+          subPathExpr: {
+            description:
+              "Like `subPath`, with `$(VAR)` references to the container's environment expanded; not allowed together with `subPath`.",
+            type: 'string',
+          },
+          mountPropagation: {
+            description:
+              'How mounts propagate between the node and the container: `None` (the default), `HostToContainer` or `Bidirectional` (privileged containers only).',
+            type: 'string',
+            enum: ['Bidirectional', 'HostToContainer', 'None'],
+          },
         },
       },
       Volume: {
@@ -1033,11 +1591,26 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['name'],
         properties: {
-          name: { type: 'string' },
-          emptyDir: { $ref: '#/definitions/EmptyDirVolumeSource' },
-          hostPath: { $ref: '#/definitions/HostPathVolumeSource' },
-          configMap: { $ref: '#/definitions/ConfigMapVolumeSource' },
-          secret: { $ref: '#/definitions/SecretVolumeSource' },
+          name: {
+            description: "The volume's name, unique in the pod; mounts refer to it.",
+            type: 'string',
+          },
+          emptyDir: {
+            description: 'An empty directory made for the pod and removed with it.',
+            $ref: '#/definitions/EmptyDirVolumeSource',
+          },
+          hostPath: {
+            description: 'A file or directory of the node.',
+            $ref: '#/definitions/HostPathVolumeSource',
+          },
+          configMap: {
+            description: 'The keys of a ConfigMap, as files.',
+            $ref: '#/definitions/ConfigMapVolumeSource',
+          },
+          secret: {
+            description: 'The keys of a Secret, as files.',
+            $ref: '#/definitions/SecretVolumeSource',
+          },
         },
       },
       EmptyDirVolumeSource: {
@@ -1045,8 +1618,17 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          medium: { type: 'string', enum: ['', 'Memory'] },
-          sizeLimit: { $ref: 'meta.schema.json#/definitions/Quantity' },
+          medium: {
+            description:
+              'Where the directory is stored: `""` (the default) on the node\'s disk, `Memory` in a tmpfs.',
+            type: 'string',
+            enum: ['', 'Memory'],
+          },
+          sizeLimit: {
+            description:
+              'The most space the volume may use; a pod that uses more is evicted. Unset means no limit of its own.',
+            $ref: 'meta.schema.json#/definitions/Quantity',
+          },
         },
       },
       HostPathVolumeSource: {
@@ -1055,8 +1637,13 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['path'],
         properties: {
-          path: { type: 'string' },
+          path: {
+            description: 'The path on the node; a symbolic link is followed.',
+            type: 'string',
+          },
           type: {
+            description:
+              'What must be at `path`: `""` (the default) checks nothing; `DirectoryOrCreate` and `FileOrCreate` create it when missing; `Directory`, `File`, `Socket`, `CharDevice` and `BlockDevice` require it to exist.',
             type: 'string',
             enum: [
               '',
@@ -1076,10 +1663,23 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          name: { type: 'string' },
-          items: { type: 'array', items: { $ref: '#/definitions/KeyToPath' } },
-          defaultMode: { type: 'integer', format: 'int32' },
-          optional: { type: 'boolean' },
+          name: { description: 'The name of the ConfigMap.', type: 'string' },
+          items: {
+            description:
+              'Which keys to write and where; without it, every key becomes a file named after the key.',
+            type: 'array',
+            items: { $ref: '#/definitions/KeyToPath' },
+          },
+          defaultMode: {
+            description:
+              'The permission bits of the files, from 0000 to 0777 (a decimal number in JSON); defaults to 0644.',
+            type: 'integer',
+            format: 'int32',
+          },
+          optional: {
+            description: 'When true, a missing ConfigMap or key is not an error.',
+            type: 'boolean',
+          },
         },
       },
       SecretVolumeSource: {
@@ -1087,10 +1687,26 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          secretName: { type: 'string' },
-          items: { type: 'array', items: { $ref: '#/definitions/KeyToPath' } },
-          defaultMode: { type: 'integer', format: 'int32' },
-          optional: { type: 'boolean' },
+          secretName: {
+            description: "The name of the Secret, in the pod's namespace.",
+            type: 'string',
+          },
+          items: {
+            description:
+              'Which keys to write and where; without it, every key becomes a file named after the key.',
+            type: 'array',
+            items: { $ref: '#/definitions/KeyToPath' },
+          },
+          defaultMode: {
+            description:
+              'The permission bits of the files, from 0000 to 0777 (a decimal number in JSON); defaults to 0644.',
+            type: 'integer',
+            format: 'int32',
+          },
+          optional: {
+            description: 'When true, a missing Secret or key is not an error.',
+            type: 'boolean',
+          },
         },
       },
       KeyToPath: {
@@ -1099,9 +1715,18 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['key', 'path'],
         properties: {
-          key: { type: 'string' },
-          path: { type: 'string' },
-          mode: { type: 'integer', format: 'int32' },
+          key: { description: 'The key to write.', type: 'string' },
+          path: {
+            description:
+              'The relative path of the file to write it to; it may not be absolute or contain `..`.',
+            type: 'string',
+          },
+          mode: {
+            description:
+              "The file's permission bits, from 0000 to 0777; defaults to the volume's `defaultMode`.",
+            type: 'integer',
+            format: 'int32',
+          },
         },
       },
       Probe: {
@@ -1110,23 +1735,69 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          exec: { $ref: '#/definitions/ExecAction' },
-          httpGet: { $ref: '#/definitions/HTTPGetAction' },
-          tcpSocket: { $ref: '#/definitions/TCPSocketAction' },
-          grpc: { $ref: '#/definitions/GRPCAction' },
-          initialDelaySeconds: { type: 'integer', format: 'int32' },
-          timeoutSeconds: { type: 'integer', format: 'int32' },
-          periodSeconds: { type: 'integer', format: 'int32' },
-          successThreshold: { type: 'integer', format: 'int32' },
-          failureThreshold: { type: 'integer', format: 'int32' },
-          terminationGracePeriodSeconds: { type: 'integer', format: 'int64' },
+          exec: {
+            description: 'Run a command in the container.',
+            $ref: '#/definitions/ExecAction',
+          },
+          httpGet: {
+            description: 'Send an HTTP GET request.',
+            $ref: '#/definitions/HTTPGetAction',
+          },
+          tcpSocket: {
+            description: 'Open a TCP connection.',
+            $ref: '#/definitions/TCPSocketAction',
+          },
+          grpc: {
+            description: 'Call a gRPC health checking service.',
+            $ref: '#/definitions/GRPCAction',
+          },
+          initialDelaySeconds: {
+            description:
+              'Seconds to wait after the container starts before the first check; defaults to 0.',
+            type: 'integer',
+            format: 'int32',
+          },
+          timeoutSeconds: {
+            description: 'Seconds after which a check times out; defaults to 1.',
+            type: 'integer',
+            format: 'int32',
+          },
+          periodSeconds: {
+            description: 'Seconds between checks; defaults to 10.',
+            type: 'integer',
+            format: 'int32',
+          },
+          successThreshold: {
+            description:
+              'Consecutive successes after a failure for the probe to count as passing; defaults to 1, and must be 1 for liveness and startup probes.',
+            type: 'integer',
+            format: 'int32',
+          },
+          failureThreshold: {
+            description: 'Consecutive failures for the probe to count as failed; defaults to 3.',
+            type: 'integer',
+            format: 'int32',
+          },
+          terminationGracePeriodSeconds: {
+            description:
+              "For liveness and startup probes: the grace period the container gets when it is killed because the probe failed, instead of the pod's.",
+            type: 'integer',
+            format: 'int64',
+          },
         },
       },
       ExecAction: {
         description: '`ExecAction`: run a command in the container; exit 0 is success.',
         type: 'object',
         additionalProperties: false,
-        properties: { command: { type: 'array', items: { type: 'string' } } },
+        properties: {
+          command: {
+            description:
+              'The command and its arguments, run directly rather than in a shell; exit status 0 means healthy.',
+            type: 'array',
+            items: { type: 'string' },
+          },
+        },
       },
       HTTPGetAction: {
         description: '`HTTPGetAction`: GET a path; 200-399 is success.',
@@ -1134,11 +1805,26 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['port'],
         properties: {
-          path: { type: 'string' },
-          port: { $ref: 'meta.schema.json#/definitions/IntOrString' },
-          host: { type: 'string' },
-          scheme: { type: 'string', enum: ['HTTP', 'HTTPS'] },
-          httpHeaders: { type: 'array', items: { $ref: '#/definitions/HTTPHeader' } },
+          path: { description: 'The path to request.', type: 'string' },
+          port: {
+            description: 'The port to connect to, as a number or the name of a container port.',
+            $ref: 'meta.schema.json#/definitions/IntOrString',
+          },
+          host: {
+            description:
+              "The host to connect to; defaults to the pod's IP. To pick a virtual host, set a `Host` header instead.",
+            type: 'string',
+          },
+          scheme: {
+            description: '`HTTP` (the default) or `HTTPS`, with certificates not verified.',
+            type: 'string',
+            enum: ['HTTP', 'HTTPS'],
+          },
+          httpHeaders: {
+            description: 'Headers to send with the request.',
+            type: 'array',
+            items: { $ref: '#/definitions/HTTPHeader' },
+          },
         },
       },
       HTTPHeader: {
@@ -1146,7 +1832,13 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         required: ['name', 'value'],
-        properties: { name: { type: 'string' }, value: { type: 'string' } },
+        properties: {
+          name: {
+            description: "The header's name; names that differ only in case are the same header.",
+            type: 'string',
+          },
+          value: { description: "The header's value.", type: 'string' },
+        },
       },
       TCPSocketAction: {
         description: '`TCPSocketAction`: open a TCP connection; connecting is success.',
@@ -1154,8 +1846,14 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['port'],
         properties: {
-          port: { $ref: 'meta.schema.json#/definitions/IntOrString' },
-          host: { type: 'string' },
+          port: {
+            description: 'The port to connect to, as a number or the name of a container port.',
+            $ref: 'meta.schema.json#/definitions/IntOrString',
+          },
+          host: {
+            description: "The host to connect to; defaults to the pod's IP.",
+            type: 'string',
+          },
         },
       },
       GRPCAction: {
@@ -1163,15 +1861,34 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         required: ['port'],
-        properties: { port: { type: 'integer', format: 'int32' }, service: { type: 'string' } },
+        properties: {
+          port: {
+            description: 'The port of the gRPC service, from 1 to 65535.',
+            type: 'integer',
+            format: 'int32',
+          },
+          service: {
+            description:
+              "The service name to put in the health check request; when empty, the server's overall health is checked.",
+            type: 'string',
+          },
+        },
       },
       Lifecycle: {
         description: '`Lifecycle`: actions after a container starts and before it is stopped.',
         type: 'object',
         additionalProperties: false,
         properties: {
-          postStart: { $ref: '#/definitions/LifecycleHandler' },
-          preStop: { $ref: '#/definitions/LifecycleHandler' },
+          postStart: {
+            description:
+              'Runs right after the container is created; if it fails, the container is killed and restarted according to its restart policy.',
+            $ref: '#/definitions/LifecycleHandler',
+          },
+          preStop: {
+            description:
+              'Runs before the container is stopped on request (deletion, a failed liveness probe, preemption, ...), not when it exits by itself; the grace period runs meanwhile.',
+            $ref: '#/definitions/LifecycleHandler',
+          },
         },
       },
       LifecycleHandler: {
@@ -1179,10 +1896,23 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          exec: { $ref: '#/definitions/ExecAction' },
-          httpGet: { $ref: '#/definitions/HTTPGetAction' },
-          tcpSocket: { $ref: '#/definitions/TCPSocketAction' },
-          sleep: { $ref: '#/definitions/SleepAction' },
+          exec: {
+            description: 'Run a command in the container.',
+            $ref: '#/definitions/ExecAction',
+          },
+          httpGet: {
+            description: 'Send an HTTP GET request.',
+            $ref: '#/definitions/HTTPGetAction',
+          },
+          tcpSocket: {
+            description:
+              'Deprecated and not supported as a hook: it is accepted for compatibility, and a hook that uses it fails when run.',
+            $ref: '#/definitions/TCPSocketAction',
+          },
+          sleep: {
+            description: 'Pause for a number of seconds.',
+            $ref: '#/definitions/SleepAction',
+          },
         },
       },
       SleepAction: {
@@ -1190,21 +1920,54 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         required: ['seconds'],
-        properties: { seconds: { type: 'integer', format: 'int64' } },
+        properties: {
+          seconds: { description: 'How many seconds to sleep.', type: 'integer', format: 'int64' },
+        },
       },
       SecurityContext: {
         description: '`SecurityContext` of a container.',
         type: 'object',
         additionalProperties: false,
         properties: {
-          capabilities: { $ref: '#/definitions/Capabilities' },
-          privileged: { type: 'boolean' },
-          runAsUser: { type: 'integer', format: 'int64' },
-          runAsGroup: { type: 'integer', format: 'int64' },
-          runAsNonRoot: { type: 'boolean' },
-          readOnlyRootFilesystem: { type: 'boolean' },
-          allowPrivilegeEscalation: { type: 'boolean' },
-          seccompProfile: { $ref: '#/definitions/SeccompProfile' },
+          capabilities: {
+            description: "POSIX capabilities to add to or drop from the runtime's default set.",
+            $ref: '#/definitions/Capabilities',
+          },
+          privileged: {
+            description:
+              'Whether the container runs privileged, with much the same access to the node as its root; defaults to false.',
+            type: 'boolean',
+          },
+          runAsUser: {
+            description:
+              "The user ID the container's entrypoint runs as; overrides the pod's, and defaults to the image's user.",
+            type: 'integer',
+            format: 'int64',
+          },
+          runAsGroup: {
+            description:
+              "The primary group ID the container's entrypoint runs as; overrides the pod's, and defaults to the runtime's.",
+            type: 'integer',
+            format: 'int64',
+          },
+          runAsNonRoot: {
+            description: 'When true, the container is not started if it would run as user ID 0.',
+            type: 'boolean',
+          },
+          readOnlyRootFilesystem: {
+            description:
+              "Whether the container's root filesystem is mounted read-only; defaults to false.",
+            type: 'boolean',
+          },
+          allowPrivilegeEscalation: {
+            description:
+              "Whether a process may gain more privileges than its parent (Linux's `no_new_privs` not set); always true when the container is privileged or has `CAP_SYS_ADMIN`.",
+            type: 'boolean',
+          },
+          seccompProfile: {
+            description: "The container's seccomp profile; overrides the pod's.",
+            $ref: '#/definitions/SeccompProfile',
+          },
         },
       },
       PodSecurityContext: {
@@ -1212,14 +1975,50 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          runAsUser: { type: 'integer', format: 'int64' },
-          runAsGroup: { type: 'integer', format: 'int64' },
-          runAsNonRoot: { type: 'boolean' },
-          fsGroup: { type: 'integer', format: 'int64' },
-          fsGroupChangePolicy: { type: 'string', enum: ['OnRootMismatch', 'Always'] },
-          supplementalGroups: { type: 'array', items: { type: 'integer', format: 'int64' } },
-          seccompProfile: { $ref: '#/definitions/SeccompProfile' },
-          sysctls: { type: 'array', items: { $ref: '#/definitions/Sysctl' } },
+          runAsUser: {
+            description:
+              "The user ID the containers' entrypoints run as, unless a container sets its own; defaults to the image's user.",
+            type: 'integer',
+            format: 'int64',
+          },
+          runAsGroup: {
+            description:
+              "The primary group ID the containers' entrypoints run as, unless a container sets its own.",
+            type: 'integer',
+            format: 'int64',
+          },
+          runAsNonRoot: {
+            description: 'When true, a container that would run as user ID 0 is not started.',
+            type: 'boolean',
+          },
+          fsGroup: {
+            description:
+              "A supplementary group of every container's processes; volumes that support it are made owned by this group and writable by it.",
+            type: 'integer',
+            format: 'int64',
+          },
+          fsGroupChangePolicy: {
+            description:
+              "When volume ownership is changed to `fsGroup`: `Always` (the default) on every mount, or `OnRootMismatch` only when the volume's root does not match already.",
+            type: 'string',
+            enum: ['OnRootMismatch', 'Always'],
+          },
+          supplementalGroups: {
+            description:
+              'Group IDs given to the first process of each container, besides its primary group and `fsGroup`.',
+            type: 'array',
+            items: { type: 'integer', format: 'int64' },
+          },
+          seccompProfile: {
+            description: 'The seccomp profile of the containers that set none of their own.',
+            $ref: '#/definitions/SeccompProfile',
+          },
+          sysctls: {
+            description:
+              'Namespaced kernel parameters to set for the pod; the pod may fail to start if the runtime does not support one.',
+            type: 'array',
+            items: { $ref: '#/definitions/Sysctl' },
+          },
         },
       },
       Capabilities: {
@@ -1227,8 +2026,16 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          add: { type: 'array', items: { type: 'string' } },
-          drop: { type: 'array', items: { type: 'string' } },
+          add: {
+            description: 'Capabilities to add, such as `NET_BIND_SERVICE`.',
+            type: 'array',
+            items: { type: 'string' },
+          },
+          drop: {
+            description: 'Capabilities to remove, such as `ALL`.',
+            type: 'array',
+            items: { type: 'string' },
+          },
         },
       },
       SeccompProfile: {
@@ -1237,8 +2044,17 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['type'],
         properties: {
-          type: { type: 'string', enum: ['Unconfined', 'RuntimeDefault', 'Localhost'] },
-          localhostProfile: { type: 'string' },
+          type: {
+            description:
+              "Which profile applies: `RuntimeDefault` (the runtime's own), `Unconfined` (none) or `Localhost` (a file on the node).",
+            type: 'string',
+            enum: ['Unconfined', 'RuntimeDefault', 'Localhost'],
+          },
+          localhostProfile: {
+            description:
+              "With type `Localhost`: the profile's path, relative to the node agent's seccomp directory.",
+            type: 'string',
+          },
         },
       },
       Sysctl: {
@@ -1246,23 +2062,46 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         required: ['name', 'value'],
-        properties: { name: { type: 'string' }, value: { type: 'string' } },
+        properties: {
+          name: {
+            description: "The parameter's name, such as `net.ipv4.ip_local_port_range`.",
+            type: 'string',
+          },
+          value: { description: "The parameter's value.", type: 'string' },
+        },
       },
       PodDNSConfig: {
         description: '`PodDNSConfig`: resolver settings merged with those dnsPolicy gives.',
         type: 'object',
         additionalProperties: false,
         properties: {
-          nameservers: { type: 'array', items: { type: 'string' } },
-          searches: { type: 'array', items: { type: 'string' } },
-          options: { type: 'array', items: { $ref: '#/definitions/PodDNSConfigOption' } },
+          nameservers: {
+            description:
+              'DNS server addresses added to those `dnsPolicy` gives (at most 3 in all).',
+            type: 'array',
+            items: { type: 'string' },
+          },
+          searches: {
+            description: 'Search domains added to those `dnsPolicy` gives.',
+            type: 'array',
+            items: { type: 'string' },
+          },
+          options: {
+            description:
+              'Resolver options; each replaces an option of the same name that `dnsPolicy` gives.',
+            type: 'array',
+            items: { $ref: '#/definitions/PodDNSConfigOption' },
+          },
         },
       },
       PodDNSConfigOption: {
         description: '`PodDNSConfigOption`: a resolver option (`ndots: 2`).',
         type: 'object',
         additionalProperties: false,
-        properties: { name: { type: 'string' }, value: { type: 'string' } },
+        properties: {
+          name: { description: "The option's name.", type: 'string' },
+          value: { description: "The option's value, if it takes one.", type: 'string' },
+        },
       },
       HostAlias: {
         description: '`HostAlias`: an /etc/hosts entry.',
@@ -1270,8 +2109,12 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['ip'],
         properties: {
-          ip: { type: 'string' },
-          hostnames: { type: 'array', items: { type: 'string' } },
+          ip: { description: 'The IP address of the entry.', type: 'string' },
+          hostnames: {
+            description: 'The host names for the address.',
+            type: 'array',
+            items: { type: 'string' },
+          },
         },
       },
       PodReadinessGate: {
@@ -1279,26 +2122,38 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         required: ['conditionType'],
-        properties: { conditionType: { type: 'string' } },
+        properties: {
+          conditionType: {
+            description: 'The type of a pod condition that must be True for the pod to be ready.',
+            type: 'string',
+          },
+        },
       },
       LocalObjectReference: {
         description: '`LocalObjectReference`: an object of the same namespace, by name.',
         type: 'object',
         additionalProperties: false,
-        properties: { name: { type: 'string' } },
+        properties: { name: { description: 'The name of the object.', type: 'string' } },
       },
       ObjectReference: {
         description: '`ObjectReference`: any object, by kind, namespace and name.',
         type: 'object',
         additionalProperties: false,
         properties: {
-          kind: { type: 'string' },
-          namespace: { type: 'string' },
-          name: { type: 'string' },
-          uid: { type: 'string' },
-          apiVersion: { type: 'string' },
-          resourceVersion: { type: 'string' },
-          fieldPath: { type: 'string' },
+          kind: { description: 'The kind of the object.', type: 'string' },
+          namespace: { description: 'The namespace of the object.', type: 'string' },
+          name: { description: 'The name of the object.', type: 'string' },
+          uid: { description: 'The UID of the object.', type: 'string' },
+          apiVersion: { description: 'The API version of the object.', type: 'string' },
+          resourceVersion: {
+            description: "The object's resource version the reference was made for, if any.",
+            type: 'string',
+          },
+          fieldPath: {
+            description:
+              'A part of the object instead of all of it, such as `spec.containers{web}` for one container of a pod.',
+            type: 'string',
+          },
         },
       },
       Toleration: {
@@ -1307,11 +2162,29 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          key: { type: 'string' },
-          operator: { type: 'string', enum: ['Equal', 'Exists'] },
-          value: { type: 'string' },
-          effect: { $ref: '#/definitions/TaintEffect' },
-          tolerationSeconds: { type: 'integer', format: 'int64' },
+          key: {
+            description:
+              'The taint key the toleration matches; empty, with operator `Exists`, matches every taint.',
+            type: 'string',
+          },
+          operator: {
+            description:
+              '`Equal` (the default) matches a taint with the same value; `Exists` matches any value, so `value` must be empty.',
+            type: 'string',
+            enum: ['Equal', 'Exists'],
+          },
+          value: { description: 'The taint value matched with operator `Equal`.', type: 'string' },
+          effect: {
+            description:
+              'The taint effect matched: `NoSchedule`, `PreferNoSchedule` or `NoExecute`; empty matches them all.',
+            $ref: '#/definitions/TaintEffect',
+          },
+          tolerationSeconds: {
+            description:
+              'For effect `NoExecute`: how many seconds the pod stays on the node once the taint is added; unset means for ever, 0 or less means it is evicted at once.',
+            type: 'integer',
+            format: 'int64',
+          },
         },
       },
       TaintEffect: {
@@ -1323,15 +2196,26 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         description: '`Affinity`: scheduling constraints (node affinity).',
         type: 'object',
         additionalProperties: false,
-        properties: { nodeAffinity: { $ref: '#/definitions/NodeAffinity' } },
+        properties: {
+          nodeAffinity: {
+            description: 'The nodes the pod must, or prefers to, be scheduled on.',
+            $ref: '#/definitions/NodeAffinity',
+          },
+        },
       },
       NodeAffinity: {
         description: '`NodeAffinity`: the nodes the pod must, or prefers to, run on.',
         type: 'object',
         additionalProperties: false,
         properties: {
-          requiredDuringSchedulingIgnoredDuringExecution: { $ref: '#/definitions/NodeSelector' },
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            description:
+              'Rules a node must meet for the pod to be scheduled onto it; a pod already running stays if its node stops meeting them.',
+            $ref: '#/definitions/NodeSelector',
+          },
           preferredDuringSchedulingIgnoredDuringExecution: {
+            description:
+              'Weighted preferences: the scheduler favours nodes with the greatest sum of weights of the terms they match, but may choose others.',
             type: 'array',
             items: { $ref: '#/definitions/PreferredSchedulingTerm' },
           },
@@ -1343,7 +2227,11 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['nodeSelectorTerms'],
         properties: {
-          nodeSelectorTerms: { type: 'array', items: { $ref: '#/definitions/NodeSelectorTerm' } },
+          nodeSelectorTerms: {
+            description: 'The terms; a node that matches any one of them is selected.',
+            type: 'array',
+            items: { $ref: '#/definitions/NodeSelectorTerm' },
+          },
         },
       },
       NodeSelectorTerm: {
@@ -1352,10 +2240,15 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         properties: {
           matchExpressions: {
+            description: "Requirements on the node's labels.",
             type: 'array',
             items: { $ref: '#/definitions/NodeSelectorRequirement' },
           },
-          matchFields: { type: 'array', items: { $ref: '#/definitions/NodeSelectorRequirement' } },
+          matchFields: {
+            description: "Requirements on the node's fields (`metadata.name`).",
+            type: 'array',
+            items: { $ref: '#/definitions/NodeSelectorRequirement' },
+          },
         },
       },
       NodeSelectorRequirement: {
@@ -1364,9 +2257,19 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['key', 'operator'],
         properties: {
-          key: { type: 'string' },
-          operator: { type: 'string', enum: ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'] },
-          values: { type: 'array', items: { type: 'string' } },
+          key: { description: 'The label or field the requirement is about.', type: 'string' },
+          operator: {
+            description:
+              'How the value is compared with `values`: `In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt` or `Lt`.',
+            type: 'string',
+            enum: ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'],
+          },
+          values: {
+            description:
+              'The values to compare with: at least one for `In` and `NotIn`, none for `Exists` and `DoesNotExist`, a single integer for `Gt` and `Lt`.',
+            type: 'array',
+            items: { type: 'string' },
+          },
         },
       },
       PreferredSchedulingTerm: {
@@ -1375,8 +2278,15 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['weight', 'preference'],
         properties: {
-          weight: { type: 'integer', format: 'int32' },
-          preference: { $ref: '#/definitions/NodeSelectorTerm' },
+          weight: {
+            description: 'How much matching the term counts, from 1 to 100.',
+            type: 'integer',
+            format: 'int32',
+          },
+          preference: {
+            description: 'The node selector term to match.',
+            $ref: '#/definitions/NodeSelectorTerm',
+          },
         },
       },
     },
@@ -1390,11 +2300,23 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
     additionalProperties: false,
     required: ['apiVersion', 'kind', 'metadata'],
     properties: {
-      apiVersion: { const: 'v1' },
-      kind: { const: 'Pod' },
-      metadata: { $ref: 'meta.schema.json#/definitions/ObjectMeta' },
-      spec: { $ref: 'pod-spec.schema.json#/definitions/PodSpec' },
-      status: { $ref: '#/definitions/PodStatus' },
+      apiVersion: { description: 'The versioned schema of this object: always `v1`.', const: 'v1' },
+      kind: { description: 'The kind of this object: always `Pod`.', const: 'Pod' },
+      metadata: {
+        description:
+          'Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.',
+        $ref: 'meta.schema.json#/definitions/ObjectMeta',
+      },
+      spec: {
+        description:
+          'The desired state of the pod: its containers, volumes and how and where to run them.',
+        $ref: 'pod-spec.schema.json#/definitions/PodSpec',
+      },
+      status: {
+        description:
+          "The pod's most recently observed state, as the node agent reports it; read-only for clients.",
+        $ref: '#/definitions/PodStatus',
+      },
     },
     definitions: {
       PodStatus: {
@@ -1402,22 +2324,73 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          phase: { type: 'string', enum: ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'] },
-          conditions: { type: 'array', items: { $ref: '#/definitions/PodCondition' } },
-          message: { type: 'string' },
-          reason: { type: 'string' },
-          nominatedNodeName: { type: 'string' },
-          hostIP: { type: 'string' },
-          hostIPs: { type: 'array', items: { $ref: '#/definitions/HostIP' } },
-          podIP: { type: 'string' },
-          podIPs: { type: 'array', items: { $ref: '#/definitions/PodIP' } },
-          startTime: { $ref: 'meta.schema.json#/definitions/Time' },
+          phase: {
+            description:
+              'A coarse summary of where the pod is in its lifecycle: `Pending` (accepted, not all containers created yet), `Running` (bound to a node, a container running or restarting), `Succeeded`, `Failed` or `Unknown` (its state cannot be obtained).',
+            type: 'string',
+            enum: ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'],
+          },
+          conditions: {
+            description:
+              "The pod's current conditions (`PodScheduled`, `Initialized`, `ContainersReady`, `Ready`, ...).",
+            type: 'array',
+            items: { $ref: '#/definitions/PodCondition' },
+          },
+          message: {
+            description: 'A human-readable explanation of why the pod is in its state.',
+            type: 'string',
+          },
+          reason: {
+            description:
+              'A short CamelCase word for why the pod is in its state, such as `Evicted`.',
+            type: 'string',
+          },
+          nominatedNodeName: {
+            description:
+              'Set when the pod has preempted others: the node it is expected to be scheduled on once they are gone, which is not guaranteed.',
+            type: 'string',
+          },
+          hostIP: {
+            description:
+              'The primary IP address of the node the pod is on; empty until it is bound.',
+            type: 'string',
+          },
+          hostIPs: {
+            description:
+              "The IP addresses of the pod's node, `hostIP` first; at most one per address family.",
+            type: 'array',
+            items: { $ref: '#/definitions/HostIP' },
+          },
+          podIP: {
+            description: 'The primary IP address given to the pod; empty until it has one.',
+            type: 'string',
+          },
+          podIPs: {
+            description:
+              'The IP addresses given to the pod, `podIP` first; at most one per address family.',
+            type: 'array',
+            items: { $ref: '#/definitions/PodIP' },
+          },
+          startTime: {
+            description: 'When the node agent acknowledged the pod, before it pulled any image.',
+            $ref: 'meta.schema.json#/definitions/Time',
+          },
           initContainerStatuses: {
+            description: 'The last reported state of each init container.',
             type: 'array',
             items: { $ref: '#/definitions/ContainerStatus' },
           },
-          containerStatuses: { type: 'array', items: { $ref: '#/definitions/ContainerStatus' } },
-          qosClass: { type: 'string', enum: ['Guaranteed', 'Burstable', 'BestEffort'] },
+          containerStatuses: {
+            description: 'The last reported state of each container of `spec.containers`.',
+            type: 'array',
+            items: { $ref: '#/definitions/ContainerStatus' },
+          },
+          qosClass: {
+            description:
+              "The quality-of-service class the containers' requests and limits put the pod in: `Guaranteed`, `Burstable` or `BestEffort`.",
+            type: 'string',
+            enum: ['Guaranteed', 'Burstable', 'BestEffort'],
+          },
         },
       },
       PodCondition: {
@@ -1426,12 +2399,28 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['type', 'status'],
         properties: {
-          type: { type: 'string' },
-          status: { $ref: 'meta.schema.json#/definitions/ConditionStatus' },
-          lastProbeTime: { $ref: 'meta.schema.json#/definitions/Time' },
-          lastTransitionTime: { $ref: 'meta.schema.json#/definitions/Time' },
-          reason: { type: 'string' },
-          message: { type: 'string' },
+          type: {
+            description:
+              'The condition: `PodScheduled`, `Initialized`, `ContainersReady`, `Ready`, or the type of a readiness gate.',
+            type: 'string',
+          },
+          status: {
+            description: 'Whether the condition holds: `True`, `False` or `Unknown`.',
+            $ref: 'meta.schema.json#/definitions/ConditionStatus',
+          },
+          lastProbeTime: {
+            description: 'When the condition was last checked.',
+            $ref: 'meta.schema.json#/definitions/Time',
+          },
+          lastTransitionTime: {
+            description: 'When the status last changed from one value to another.',
+            $ref: 'meta.schema.json#/definitions/Time',
+          },
+          reason: {
+            description: 'A CamelCase word for why the condition last changed.',
+            type: 'string',
+          },
+          message: { description: 'A human-readable account of the last change.', type: 'string' },
         },
       },
       PodIP: {
@@ -1439,14 +2428,14 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         required: ['ip'],
-        properties: { ip: { type: 'string' } },
+        properties: { ip: { description: 'An IPv4 or IPv6 address of the pod.', type: 'string' } },
       },
       HostIP: {
         description: "`HostIP`: one address of the pod's node.",
         type: 'object',
         additionalProperties: false,
         required: ['ip'],
-        properties: { ip: { type: 'string' } },
+        properties: { ip: { description: 'An IPv4 or IPv6 address of the node.', type: 'string' } },
       },
       ContainerStatus: {
         description: "`ContainerStatus`: one container's state as the node agent sees it.",
@@ -1454,15 +2443,39 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['name', 'ready', 'restartCount', 'image', 'imageID'],
         properties: {
-          name: { type: 'string' },
-          state: { $ref: '#/definitions/ContainerState' },
-          lastState: { $ref: '#/definitions/ContainerState' },
-          ready: { type: 'boolean' },
-          started: { type: 'boolean' },
-          restartCount: { type: 'integer', format: 'int32' },
-          image: { type: 'string' },
-          imageID: { type: 'string' },
-          containerID: { type: 'string' },
+          name: { description: "The container's name, as in the pod's spec.", type: 'string' },
+          state: {
+            description: 'What the container is doing now.',
+            $ref: '#/definitions/ContainerState',
+          },
+          lastState: {
+            description: "How the container's previous run ended; empty if it has not restarted.",
+            $ref: '#/definitions/ContainerState',
+          },
+          ready: {
+            description:
+              'Whether the container currently passes its readiness check; without a readiness probe, true once it has fully started.',
+            type: 'boolean',
+          },
+          started: {
+            description:
+              'Whether the container has started: its postStart hook has finished and its startup probe, if any, has succeeded.',
+            type: 'boolean',
+          },
+          restartCount: {
+            description: 'How many times the container has been restarted.',
+            type: 'integer',
+            format: 'int32',
+          },
+          image: { description: 'The image the container runs.', type: 'string' },
+          imageID: {
+            description: 'The resolved ID (digest) of the image the container runs.',
+            type: 'string',
+          },
+          containerID: {
+            description: "The container's ID in its runtime, as `<type>://<id>`.",
+            type: 'string',
+          },
         },
       },
       ContainerState: {
@@ -1470,9 +2483,18 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          waiting: { $ref: '#/definitions/ContainerStateWaiting' },
-          running: { $ref: '#/definitions/ContainerStateRunning' },
-          terminated: { $ref: '#/definitions/ContainerStateTerminated' },
+          waiting: {
+            description: 'Set while the container is not running yet, with the reason.',
+            $ref: '#/definitions/ContainerStateWaiting',
+          },
+          running: {
+            description: 'Set while the container runs.',
+            $ref: '#/definitions/ContainerStateRunning',
+          },
+          terminated: {
+            description: 'Set once the container has exited.',
+            $ref: '#/definitions/ContainerStateTerminated',
+          },
         },
       },
       ContainerStateWaiting: {
@@ -1480,13 +2502,28 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
           '`ContainerStateWaiting`: not running yet (`ContainerCreating`, `ErrImagePull`, `CrashLoopBackOff`, ...).',
         type: 'object',
         additionalProperties: false,
-        properties: { reason: { type: 'string' }, message: { type: 'string' } },
+        properties: {
+          reason: {
+            description:
+              'Why the container is not running yet (`ContainerCreating`, `ImagePullBackOff`, `CrashLoopBackOff`, ...).',
+            type: 'string',
+          },
+          message: {
+            description: 'Details of why the container is not running yet.',
+            type: 'string',
+          },
+        },
       },
       ContainerStateRunning: {
         description: '`ContainerStateRunning`.',
         type: 'object',
         additionalProperties: false,
-        properties: { startedAt: { $ref: 'meta.schema.json#/definitions/Time' } },
+        properties: {
+          startedAt: {
+            description: 'When the container last started running.',
+            $ref: 'meta.schema.json#/definitions/Time',
+          },
+        },
       },
       ContainerStateTerminated: {
         description: '`ContainerStateTerminated`: how the container ended.',
@@ -1494,13 +2531,34 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['exitCode'],
         properties: {
-          exitCode: { type: 'integer', format: 'int32' },
-          signal: { type: 'integer', format: 'int32' },
-          reason: { type: 'string' },
-          message: { type: 'string' },
-          startedAt: { $ref: 'meta.schema.json#/definitions/Time' },
-          finishedAt: { $ref: 'meta.schema.json#/definitions/Time' },
-          containerID: { type: 'string' },
+          exitCode: {
+            description: "The exit status of the container's last run.",
+            type: 'integer',
+            format: 'int32',
+          },
+          signal: {
+            description: 'The signal that ended the container, if one did.',
+            type: 'integer',
+            format: 'int32',
+          },
+          reason: {
+            description:
+              'A short word for how the container ended (`Completed`, `Error`, `OOMKilled`, ...).',
+            type: 'string',
+          },
+          message: { description: 'Details of how the container ended.', type: 'string' },
+          startedAt: {
+            description: "When the container's last run started.",
+            $ref: 'meta.schema.json#/definitions/Time',
+          },
+          finishedAt: {
+            description: "When the container's last run ended.",
+            $ref: 'meta.schema.json#/definitions/Time',
+          },
+          containerID: {
+            description: 'The ID of the ended container in its runtime, as `<type>://<id>`.',
+            type: 'string',
+          },
         },
       },
     },
@@ -1514,11 +2572,25 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
     additionalProperties: false,
     required: ['apiVersion', 'kind', 'metadata'],
     properties: {
-      apiVersion: { const: 'apps/v1' },
-      kind: { const: 'ReplicaSet' },
-      metadata: { $ref: 'meta.schema.json#/definitions/ObjectMeta' },
-      spec: { $ref: '#/definitions/ReplicaSetSpec' },
-      status: { $ref: '#/definitions/ReplicaSetStatus' },
+      apiVersion: {
+        description: 'The versioned schema of this object: always `apps/v1`.',
+        const: 'apps/v1',
+      },
+      kind: { description: 'The kind of this object: always `ReplicaSet`.', const: 'ReplicaSet' },
+      metadata: {
+        description:
+          'Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.',
+        $ref: 'meta.schema.json#/definitions/ObjectMeta',
+      },
+      spec: {
+        description: 'The desired state of the ReplicaSet: the pods to run and how many.',
+        $ref: '#/definitions/ReplicaSetSpec',
+      },
+      status: {
+        description:
+          "The ReplicaSet's most recently observed state, maintained by its controller; read-only for clients.",
+        $ref: '#/definitions/ReplicaSetStatus',
+      },
     },
     definitions: {
       ReplicaSetSpec: {
@@ -1527,10 +2599,26 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['selector'],
         properties: {
-          replicas: { type: 'integer', format: 'int32' },
-          minReadySeconds: { type: 'integer', format: 'int32' },
-          selector: { $ref: 'meta.schema.json#/definitions/LabelSelector' },
-          template: { $ref: 'pod-spec.schema.json#/definitions/PodTemplateSpec' },
+          replicas: {
+            description: 'The desired number of pods; defaults to 1.',
+            type: 'integer',
+            format: 'int32',
+          },
+          minReadySeconds: {
+            description:
+              'How long a new pod must be ready, without any container crashing, before it counts as available; defaults to 0.',
+            type: 'integer',
+            format: 'int32',
+          },
+          selector: {
+            description:
+              "Which pods count towards the replicas; it must match the template's labels.",
+            $ref: 'meta.schema.json#/definitions/LabelSelector',
+          },
+          template: {
+            description: 'The pods to create when fewer than `replicas` match the selector.',
+            $ref: 'pod-spec.schema.json#/definitions/PodTemplateSpec',
+          },
         },
       },
       ReplicaSetStatus: {
@@ -1539,12 +2627,36 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['replicas'],
         properties: {
-          replicas: { type: 'integer', format: 'int32' },
-          fullyLabeledReplicas: { type: 'integer', format: 'int32' },
-          readyReplicas: { type: 'integer', format: 'int32' },
-          availableReplicas: { type: 'integer', format: 'int32' },
-          observedGeneration: { type: 'integer', format: 'int64' },
-          conditions: { type: 'array', items: { $ref: '#/definitions/ReplicaSetCondition' } },
+          replicas: {
+            description: 'The number of pods the controller last observed.',
+            type: 'integer',
+            format: 'int32',
+          },
+          fullyLabeledReplicas: {
+            description: 'How many of its pods carry all the labels of the template.',
+            type: 'integer',
+            format: 'int32',
+          },
+          readyReplicas: {
+            description: 'How many of its pods are ready.',
+            type: 'integer',
+            format: 'int32',
+          },
+          availableReplicas: {
+            description: 'How many of its pods have been ready for at least `minReadySeconds`.',
+            type: 'integer',
+            format: 'int32',
+          },
+          observedGeneration: {
+            description: "The ReplicaSet's `metadata.generation` the controller last acted on.",
+            type: 'integer',
+            format: 'int64',
+          },
+          conditions: {
+            description: "The latest observations of the ReplicaSet's state.",
+            type: 'array',
+            items: { $ref: '#/definitions/ReplicaSetCondition' },
+          },
         },
       },
       ReplicaSetCondition: {
@@ -1553,11 +2665,24 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['type', 'status'],
         properties: {
-          type: { type: 'string' },
-          status: { $ref: 'meta.schema.json#/definitions/ConditionStatus' },
-          lastTransitionTime: { $ref: 'meta.schema.json#/definitions/Time' },
-          reason: { type: 'string' },
-          message: { type: 'string' },
+          type: {
+            description:
+              'The condition: `ReplicaFailure` when pods could not be created or deleted.',
+            type: 'string',
+          },
+          status: {
+            description: 'Whether the condition holds: `True`, `False` or `Unknown`.',
+            $ref: 'meta.schema.json#/definitions/ConditionStatus',
+          },
+          lastTransitionTime: {
+            description: 'When the status last changed from one value to another.',
+            $ref: 'meta.schema.json#/definitions/Time',
+          },
+          reason: {
+            description: 'A CamelCase word for why the condition last changed.',
+            type: 'string',
+          },
+          message: { description: 'A human-readable account of the last change.', type: 'string' },
         },
       },
     },
@@ -1773,11 +2898,23 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
     additionalProperties: false,
     required: ['apiVersion', 'kind', 'metadata'],
     properties: {
-      apiVersion: { const: 'v1' },
-      kind: { const: 'Service' },
-      metadata: { $ref: 'meta.schema.json#/definitions/ObjectMeta' },
-      spec: { $ref: '#/definitions/ServiceSpec' },
-      status: { $ref: '#/definitions/ServiceStatus' },
+      apiVersion: { description: 'The versioned schema of this object: always `v1`.', const: 'v1' },
+      kind: { description: 'The kind of this object: always `Service`.', const: 'Service' },
+      metadata: {
+        description:
+          'Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.',
+        $ref: 'meta.schema.json#/definitions/ObjectMeta',
+      },
+      spec: {
+        description:
+          'The desired behaviour of the service: its type, ports and the pods it sends traffic to.',
+        $ref: '#/definitions/ServiceSpec',
+      },
+      status: {
+        description:
+          "The service's most recently observed state, such as its load balancer; read-only for clients.",
+        $ref: '#/definitions/ServiceStatus',
+      },
     },
     definitions: {
       ServiceSpec: {
@@ -1785,28 +2922,112 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          ports: { type: 'array', items: { $ref: '#/definitions/ServicePort' } },
-          selector: { type: 'object', additionalProperties: { type: 'string' } },
-          clusterIP: { type: 'string' },
-          clusterIPs: { type: 'array', items: { type: 'string' } },
-          type: { type: 'string', enum: ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'] },
-          externalIPs: { type: 'array', items: { type: 'string' } },
-          sessionAffinity: { type: 'string', enum: ['ClientIP', 'None'] },
-          sessionAffinityConfig: { $ref: '#/definitions/SessionAffinityConfig' },
-          loadBalancerIP: { type: 'string' },
-          loadBalancerSourceRanges: { type: 'array', items: { type: 'string' } },
-          loadBalancerClass: { type: 'string' },
-          externalName: { type: 'string' },
-          externalTrafficPolicy: { type: 'string', enum: ['Cluster', 'Local'] },
-          internalTrafficPolicy: { type: 'string', enum: ['Cluster', 'Local'] },
-          healthCheckNodePort: { type: 'integer', format: 'int32' },
-          publishNotReadyAddresses: { type: 'boolean' },
-          ipFamilies: { type: 'array', items: { type: 'string', enum: ['IPv4', 'IPv6'] } },
+          ports: {
+            description:
+              'The ports the service exposes, and where each one leads in the selected pods.',
+            type: 'array',
+            items: { $ref: '#/definitions/ServicePort' },
+          },
+          selector: {
+            description:
+              'Traffic goes to the pods whose labels match these pairs. Without a selector, the endpoints are left to something else to manage; ignored for `ExternalName` services.',
+            type: 'object',
+            additionalProperties: { type: 'string' },
+          },
+          clusterIP: {
+            description:
+              'The virtual IP of the service, usually allocated by the server; `None` makes a headless service without one. It generally cannot be changed once set.',
+            type: 'string',
+          },
+          clusterIPs: {
+            description:
+              'The virtual IPs of the service, one per IP family, `clusterIP` first; usually allocated by the server.',
+            type: 'array',
+            items: { type: 'string' },
+          },
+          type: {
+            description:
+              'How the service is exposed: `ClusterIP` (the default) inside the cluster, `NodePort` also on a port of every node, `LoadBalancer` also through an external load balancer, or `ExternalName` as a DNS alias of `externalName`.',
+            type: 'string',
+            enum: ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'],
+          },
+          externalIPs: {
+            description:
+              "Extra IP addresses, not managed by the cluster, on which the nodes also accept the service's traffic.",
+            type: 'array',
+            items: { type: 'string' },
+          },
+          sessionAffinity: {
+            description:
+              '`ClientIP` sends all connections of a client to the same pod; `None` (the default) does not.',
+            type: 'string',
+            enum: ['ClientIP', 'None'],
+          },
+          sessionAffinityConfig: {
+            description: 'Settings of the session affinity, such as how long it lasts.',
+            $ref: '#/definitions/SessionAffinityConfig',
+          },
+          loadBalancerIP: {
+            description:
+              'Deprecated: the IP to ask the load balancer for, where the provider supports it.',
+            type: 'string',
+          },
+          loadBalancerSourceRanges: {
+            description:
+              'The client CIDR ranges the load balancer lets through, where the provider supports it.',
+            type: 'array',
+            items: { type: 'string' },
+          },
+          loadBalancerClass: {
+            description:
+              'Which load balancer implementation handles a `LoadBalancer` service; unset means the default one. It cannot be changed once set.',
+            type: 'string',
+          },
+          externalName: {
+            description:
+              "For type `ExternalName`: the DNS name the service's name resolves to, as a CNAME record.",
+            type: 'string',
+          },
+          externalTrafficPolicy: {
+            description:
+              "How traffic arriving through node ports or load balancers is routed: `Cluster` (the default) to ready pods on any node, `Local` only to pods on the receiving node, keeping the client's address.",
+            type: 'string',
+            enum: ['Cluster', 'Local'],
+          },
+          internalTrafficPolicy: {
+            description:
+              'How traffic from inside the cluster to the cluster IP is routed: `Cluster` (the default) to any ready endpoint, `Local` only to endpoints on the same node.',
+            type: 'string',
+            enum: ['Cluster', 'Local'],
+          },
+          healthCheckNodePort: {
+            description:
+              'For a `LoadBalancer` service with `externalTrafficPolicy: Local`: the node port load balancers probe to learn which nodes have local endpoints; allocated when not given.',
+            type: 'integer',
+            format: 'int32',
+          },
+          publishNotReadyAddresses: {
+            description:
+              'When true, pods are published as endpoints (and in DNS) whether or not they are ready. Defaults to false.',
+            type: 'boolean',
+          },
+          ipFamilies: {
+            description:
+              "The IP families (`IPv4`, `IPv6`) of the service, in order; chosen from the cluster's configuration and `ipFamilyPolicy` when not given.",
+            type: 'array',
+            items: { type: 'string', enum: ['IPv4', 'IPv6'] },
+          },
           ipFamilyPolicy: {
+            description:
+              'How many IP families the service gets: `SingleStack` (the default) one, `PreferDualStack` two where the cluster has both, `RequireDualStack` two or an error.',
             type: 'string',
             enum: ['PreferDualStack', 'RequireDualStack', 'SingleStack'],
           },
-          allocateLoadBalancerNodePorts: { type: 'boolean' },
+          allocateLoadBalancerNodePorts: {
+            description:
+              'For `LoadBalancer` services: whether node ports are allocated; defaults to true.',
+            type: 'boolean',
+          },
         },
       },
       ServicePort: {
@@ -1815,33 +3036,76 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['port'],
         properties: {
-          name: { type: 'string' },
-          protocol: { $ref: 'pod-spec.schema.json#/definitions/Protocol' },
-          appProtocol: { type: 'string' },
-          port: { type: 'integer', format: 'int32' },
-          targetPort: { $ref: 'meta.schema.json#/definitions/IntOrString' },
-          nodePort: { type: 'integer', format: 'int32' },
+          name: {
+            description:
+              "The port's name; required, and unique, when the service has more than one port.",
+            type: 'string',
+          },
+          protocol: {
+            description: "The port's protocol: `TCP` (the default), `UDP` or `SCTP`.",
+            $ref: 'pod-spec.schema.json#/definitions/Protocol',
+          },
+          appProtocol: {
+            description:
+              'The application protocol of the port (`http`, `kubernetes.io/h2c`, ...), a hint for implementations.',
+            type: 'string',
+          },
+          port: {
+            description: 'The port the service listens on.',
+            type: 'integer',
+            format: 'int32',
+          },
+          targetPort: {
+            description:
+              'The port of the pods traffic is sent to, as a number or the name of a container port; defaults to `port`.',
+            $ref: 'meta.schema.json#/definitions/IntOrString',
+          },
+          nodePort: {
+            description:
+              'For `NodePort` and `LoadBalancer` services: the port opened on every node, allocated from the node port range when not given.',
+            type: 'integer',
+            format: 'int32',
+          },
         },
       },
       SessionAffinityConfig: {
         description: '`SessionAffinityConfig`.',
         type: 'object',
         additionalProperties: false,
-        properties: { clientIP: { $ref: '#/definitions/ClientIPConfig' } },
+        properties: {
+          clientIP: {
+            description: 'Settings of `ClientIP` session affinity.',
+            $ref: '#/definitions/ClientIPConfig',
+          },
+        },
       },
       ClientIPConfig: {
         description: '`ClientIPConfig`: how long a client sticks to one pod.',
         type: 'object',
         additionalProperties: false,
-        properties: { timeoutSeconds: { type: 'integer', format: 'int32' } },
+        properties: {
+          timeoutSeconds: {
+            description:
+              'How many seconds a client stays with the same pod, from 1 to 86400; defaults to 10800 (3 hours).',
+            type: 'integer',
+            format: 'int32',
+          },
+        },
       },
       ServiceStatus: {
         description: '`ServiceStatus`.',
         type: 'object',
         additionalProperties: false,
         properties: {
-          loadBalancer: { $ref: '#/definitions/LoadBalancerStatus' },
-          conditions: { type: 'array', items: { $ref: 'meta.schema.json#/definitions/Condition' } },
+          loadBalancer: {
+            description: "The addresses of the service's load balancer, if it has one.",
+            $ref: '#/definitions/LoadBalancerStatus',
+          },
+          conditions: {
+            description: "The latest observations of the service's state.",
+            type: 'array',
+            items: { $ref: 'meta.schema.json#/definitions/Condition' },
+          },
         },
       },
       LoadBalancerStatus: {
@@ -1849,7 +3113,11 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          ingress: { type: 'array', items: { $ref: '#/definitions/LoadBalancerIngress' } },
+          ingress: {
+            description: 'The addresses through which the load balancer receives traffic.',
+            type: 'array',
+            items: { $ref: '#/definitions/LoadBalancerIngress' },
+          },
         },
       },
       LoadBalancerIngress: {
@@ -1857,15 +3125,19 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          ip: { type: 'string' },
-          hostname: { type: 'string' },
+          ip: { description: 'An IP address of the load balancer.', type: 'string' },
+          hostname: { description: 'A DNS name of the load balancer.', type: 'string' },
           ipMode: {
             description:
               'How traffic reaches the address: `VIP` (delivered to the node with the IP as destination) or `Proxy`.',
             type: 'string',
             enum: ['Proxy', 'VIP'],
           },
-          ports: { type: 'array', items: { $ref: '#/definitions/PortStatus' } },
+          ports: {
+            description: "The state of each of the service's ports at this address.",
+            type: 'array',
+            items: { $ref: '#/definitions/PortStatus' },
+          },
         },
       },
       PortStatus: {
@@ -1874,9 +3146,15 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['port', 'protocol'],
         properties: {
-          port: { type: 'integer', format: 'int32' },
-          protocol: { $ref: 'pod-spec.schema.json#/definitions/Protocol' },
-          error: { type: 'string' },
+          port: { description: 'The port number.', type: 'integer', format: 'int32' },
+          protocol: {
+            description: "The port's protocol: `TCP`, `UDP` or `SCTP`.",
+            $ref: 'pod-spec.schema.json#/definitions/Protocol',
+          },
+          error: {
+            description: 'What is wrong with the port, as a CamelCase reason; empty when it works.',
+            type: 'string',
+          },
         },
       },
     },

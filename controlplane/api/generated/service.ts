@@ -9,7 +9,13 @@ import type { Protocol } from './pod-spec.js';
  * core/v1 `Service`: a stable address for the pods a selector picks.
  */
 export interface Service extends KubeObject {
+  /**
+   * The versioned schema of this object: always `v1`.
+   */
   apiVersion: 'v1';
+  /**
+   * The kind of this object: always `Service`.
+   */
   kind: 'Service';
   metadata: ObjectMeta;
   spec?: ServiceSpec;
@@ -19,37 +25,103 @@ export interface Service extends KubeObject {
  * `ServiceSpec`.
  */
 export interface ServiceSpec {
+  /**
+   * The ports the service exposes, and where each one leads in the selected pods.
+   */
   ports?: ServicePort[];
+  /**
+   * Traffic goes to the pods whose labels match these pairs. Without a selector, the endpoints are left to something else to manage; ignored for `ExternalName` services.
+   */
   selector?: {
     [k: string]: string;
   };
+  /**
+   * The virtual IP of the service, usually allocated by the server; `None` makes a headless service without one. It generally cannot be changed once set.
+   */
   clusterIP?: string;
+  /**
+   * The virtual IPs of the service, one per IP family, `clusterIP` first; usually allocated by the server.
+   */
   clusterIPs?: string[];
+  /**
+   * How the service is exposed: `ClusterIP` (the default) inside the cluster, `NodePort` also on a port of every node, `LoadBalancer` also through an external load balancer, or `ExternalName` as a DNS alias of `externalName`.
+   */
   type?: 'ClusterIP' | 'ExternalName' | 'LoadBalancer' | 'NodePort';
+  /**
+   * Extra IP addresses, not managed by the cluster, on which the nodes also accept the service's traffic.
+   */
   externalIPs?: string[];
+  /**
+   * `ClientIP` sends all connections of a client to the same pod; `None` (the default) does not.
+   */
   sessionAffinity?: 'ClientIP' | 'None';
   sessionAffinityConfig?: SessionAffinityConfig;
+  /**
+   * Deprecated: the IP to ask the load balancer for, where the provider supports it.
+   */
   loadBalancerIP?: string;
+  /**
+   * The client CIDR ranges the load balancer lets through, where the provider supports it.
+   */
   loadBalancerSourceRanges?: string[];
+  /**
+   * Which load balancer implementation handles a `LoadBalancer` service; unset means the default one. It cannot be changed once set.
+   */
   loadBalancerClass?: string;
+  /**
+   * For type `ExternalName`: the DNS name the service's name resolves to, as a CNAME record.
+   */
   externalName?: string;
+  /**
+   * How traffic arriving through node ports or load balancers is routed: `Cluster` (the default) to ready pods on any node, `Local` only to pods on the receiving node, keeping the client's address.
+   */
   externalTrafficPolicy?: 'Cluster' | 'Local';
+  /**
+   * How traffic from inside the cluster to the cluster IP is routed: `Cluster` (the default) to any ready endpoint, `Local` only to endpoints on the same node.
+   */
   internalTrafficPolicy?: 'Cluster' | 'Local';
+  /**
+   * For a `LoadBalancer` service with `externalTrafficPolicy: Local`: the node port load balancers probe to learn which nodes have local endpoints; allocated when not given.
+   */
   healthCheckNodePort?: number;
+  /**
+   * When true, pods are published as endpoints (and in DNS) whether or not they are ready. Defaults to false.
+   */
   publishNotReadyAddresses?: boolean;
+  /**
+   * The IP families (`IPv4`, `IPv6`) of the service, in order; chosen from the cluster's configuration and `ipFamilyPolicy` when not given.
+   */
   ipFamilies?: ('IPv4' | 'IPv6')[];
+  /**
+   * How many IP families the service gets: `SingleStack` (the default) one, `PreferDualStack` two where the cluster has both, `RequireDualStack` two or an error.
+   */
   ipFamilyPolicy?: 'PreferDualStack' | 'RequireDualStack' | 'SingleStack';
+  /**
+   * For `LoadBalancer` services: whether node ports are allocated; defaults to true.
+   */
   allocateLoadBalancerNodePorts?: boolean;
 }
 /**
  * `ServicePort`: a port of the service and where it leads in the pods.
  */
 export interface ServicePort {
+  /**
+   * The port's name; required, and unique, when the service has more than one port.
+   */
   name?: string;
   protocol?: Protocol;
+  /**
+   * The application protocol of the port (`http`, `kubernetes.io/h2c`, ...), a hint for implementations.
+   */
   appProtocol?: string;
+  /**
+   * The port the service listens on.
+   */
   port: number;
   targetPort?: IntOrString;
+  /**
+   * For `NodePort` and `LoadBalancer` services: the port opened on every node, allocated from the node port range when not given.
+   */
   nodePort?: number;
 }
 /**
@@ -62,6 +134,9 @@ export interface SessionAffinityConfig {
  * `ClientIPConfig`: how long a client sticks to one pod.
  */
 export interface ClientIPConfig {
+  /**
+   * How many seconds a client stays with the same pod, from 1 to 86400; defaults to 10800 (3 hours).
+   */
   timeoutSeconds?: number;
 }
 /**
@@ -69,31 +144,52 @@ export interface ClientIPConfig {
  */
 export interface ServiceStatus {
   loadBalancer?: LoadBalancerStatus;
+  /**
+   * The latest observations of the service's state.
+   */
   conditions?: Condition[];
 }
 /**
  * `LoadBalancerStatus`.
  */
 export interface LoadBalancerStatus {
+  /**
+   * The addresses through which the load balancer receives traffic.
+   */
   ingress?: LoadBalancerIngress[];
 }
 /**
  * `LoadBalancerIngress`: an address of the load balancer.
  */
 export interface LoadBalancerIngress {
+  /**
+   * An IP address of the load balancer.
+   */
   ip?: string;
+  /**
+   * A DNS name of the load balancer.
+   */
   hostname?: string;
   /**
    * How traffic reaches the address: `VIP` (delivered to the node with the IP as destination) or `Proxy`.
    */
   ipMode?: 'Proxy' | 'VIP';
+  /**
+   * The state of each of the service's ports at this address.
+   */
   ports?: PortStatus[];
 }
 /**
  * `PortStatus`: the state of one port of a load balancer address.
  */
 export interface PortStatus {
+  /**
+   * The port number.
+   */
   port: number;
   protocol: Protocol;
+  /**
+   * What is wrong with the port, as a CamelCase reason; empty when it works.
+   */
   error?: string;
 }

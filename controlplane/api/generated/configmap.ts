@@ -7,7 +7,13 @@ import type { KubeObject, ObjectMeta } from '../types.js';
  * core/v1 `ConfigMap`: configuration as keys and values.
  */
 export interface ConfigMap extends KubeObject {
+  /**
+   * The versioned schema of this object: always `v1`.
+   */
   apiVersion: 'v1';
+  /**
+   * The kind of this object: always `ConfigMap`.
+   */
   kind: 'ConfigMap';
   metadata: ObjectMeta;
   /**
@@ -22,5 +28,8 @@ export interface ConfigMap extends KubeObject {
   binaryData?: {
     [k: string]: string;
   };
+  /**
+   * When true, `data` and `binaryData` can no longer be changed (only the metadata can), and the setting cannot be turned off again; unset means the data may change.
+   */
   immutable?: boolean;
 }

@@ -8,25 +8,52 @@ import type { ObjectReference, Protocol } from './pod-spec.js';
  * core/v1 `Endpoints`: the addresses behind a Service (same name), kept by the endpoints controller.
  */
 export interface Endpoints extends KubeObject {
+  /**
+   * The versioned schema of this object: always `v1`.
+   */
   apiVersion: 'v1';
+  /**
+   * The kind of this object: always `Endpoints`.
+   */
   kind: 'Endpoints';
   metadata: ObjectMeta;
+  /**
+   * The addresses behind the service, in groups that each serve the same ports; all the groups together make up its endpoints.
+   */
   subsets?: EndpointSubset[];
 }
 /**
  * `EndpointSubset`: addresses that all serve the same ports.
  */
 export interface EndpointSubset {
+  /**
+   * The addresses that are ready, to which traffic is sent.
+   */
   addresses?: EndpointAddress[];
+  /**
+   * The addresses that are not ready, because they are still starting or have recently failed a check; no traffic is sent to them.
+   */
   notReadyAddresses?: EndpointAddress[];
+  /**
+   * The ports every address of the group serves.
+   */
   ports?: EndpointPort[];
 }
 /**
  * `EndpointAddress`: one pod's address.
  */
 export interface EndpointAddress {
+  /**
+   * The IP address of the endpoint; loopback, link-local and link-local multicast addresses are not allowed.
+   */
   ip: string;
+  /**
+   * The endpoint's host name, used in the DNS records of a headless service.
+   */
   hostname?: string;
+  /**
+   * The node the endpoint is on, when known.
+   */
   nodeName?: string;
   targetRef?: ObjectReference;
 }
@@ -34,8 +61,17 @@ export interface EndpointAddress {
  * `EndpointPort`.
  */
 export interface EndpointPort {
+  /**
+   * The port's name, the same as the service port's; needed only when the group has more than one port.
+   */
   name?: string;
+  /**
+   * The port number of the endpoint.
+   */
   port: number;
   protocol?: Protocol;
+  /**
+   * The application protocol of the port (`http`, `kubernetes.io/h2c`, ...), a hint for implementations.
+   */
   appProtocol?: string;
 }

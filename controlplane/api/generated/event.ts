@@ -9,7 +9,13 @@ import type { ObjectReference } from './pod-spec.js';
  * core/v1 `Event`: something that happened to an object (what `kubectl describe` lists).
  */
 export interface Event extends KubeObject {
+  /**
+   * The versioned schema of this object: always `v1`.
+   */
   apiVersion: 'v1';
+  /**
+   * The kind of this object: always `Event`.
+   */
   kind: 'Event';
   metadata: ObjectMeta;
   involvedObject: ObjectReference;
@@ -17,10 +23,16 @@ export interface Event extends KubeObject {
    * A short CamelCase machine-readable cause (`Scheduled`, `Pulled`, `BackOff`).
    */
   reason?: string;
+  /**
+   * A human-readable account of what happened.
+   */
   message?: string;
   source?: EventSource;
   firstTimestamp?: Time;
   lastTimestamp?: Time;
+  /**
+   * How many times the event has occurred.
+   */
   count?: number;
   /**
    * `Normal` or `Warning`.
@@ -28,22 +40,40 @@ export interface Event extends KubeObject {
   type?: string;
   eventTime?: MicroTime;
   series?: EventSeries;
+  /**
+   * What was done, or failed to be done, to the involved object (`Scheduling`, `Preempting`, ...).
+   */
   action?: string;
   related?: ObjectReference;
+  /**
+   * The controller that emitted the event (`kubelet`, `default-scheduler`, ...).
+   */
   reportingComponent?: string;
+  /**
+   * Which instance of that controller emitted the event, such as its host name.
+   */
   reportingInstance?: string;
 }
 /**
  * `EventSource`: the component (and host) that reported the event.
  */
 export interface EventSource {
+  /**
+   * The component that reported the event (`kubelet`, `default-scheduler`, ...).
+   */
   component?: string;
+  /**
+   * The node on which the event was reported.
+   */
   host?: string;
 }
 /**
  * `EventSeries`: a repeated event's count and last time.
  */
 export interface EventSeries {
+  /**
+   * How many times the event has occurred in the series so far.
+   */
   count?: number;
   lastObservedTime?: MicroTime;
 }

@@ -8,7 +8,13 @@ import type { ConditionStatus, Quantity, Time } from './meta.js';
  * autoscaling/v2 `HorizontalPodAutoscaler`: scales a Deployment or ReplicaSet on CPU or memory use.
  */
 export interface HorizontalPodAutoscaler extends KubeObject {
+  /**
+   * The versioned schema of this object: always `autoscaling/v2`.
+   */
   apiVersion: 'autoscaling/v2';
+  /**
+   * The kind of this object: always `HorizontalPodAutoscaler`.
+   */
   kind: 'HorizontalPodAutoscaler';
   metadata: ObjectMeta;
   spec?: HorizontalPodAutoscalerSpec;
@@ -19,8 +25,17 @@ export interface HorizontalPodAutoscaler extends KubeObject {
  */
 export interface HorizontalPodAutoscalerSpec {
   scaleTargetRef: CrossVersionObjectReference;
+  /**
+   * The fewest replicas the autoscaler scales down to; defaults to 1.
+   */
   minReplicas?: number;
+  /**
+   * The most replicas the autoscaler scales up to; it cannot be lower than `minReplicas`.
+   */
   maxReplicas: number;
+  /**
+   * The metrics to scale on: a replica count is computed for each and the largest one is used. Defaults to an average CPU utilization of 80%.
+   */
   metrics?: MetricSpec[];
   behavior?: HorizontalPodAutoscalerBehavior;
 }
@@ -28,14 +43,26 @@ export interface HorizontalPodAutoscalerSpec {
  * `CrossVersionObjectReference`: the object to scale (its `scale` subresource).
  */
 export interface CrossVersionObjectReference {
+  /**
+   * The kind of the object, such as `Deployment`.
+   */
   kind: string;
+  /**
+   * The name of the object, in the autoscaler's namespace.
+   */
   name: string;
+  /**
+   * The API version of the object, such as `apps/v1`.
+   */
   apiVersion?: string;
 }
 /**
  * `MetricSpec`: one metric to scale on. Skiff serves resource metrics (cpu, memory) only.
  */
 export interface MetricSpec {
+  /**
+   * Where the metric comes from, which also names the field that describes it: `Resource` for a resource of whole pods, `ContainerResource` for a resource of one container of each pod.
+   */
   type: 'ContainerResource' | 'Resource';
   resource?: ResourceMetricSource;
   containerResource?: ContainerResourceMetricSource;
@@ -44,6 +71,9 @@ export interface MetricSpec {
  * `ResourceMetricSource`: a resource of the pods, averaged over them.
  */
 export interface ResourceMetricSource {
+  /**
+   * The name of the resource, such as `cpu` or `memory`.
+   */
   name: string;
   target: MetricTarget;
 }
@@ -51,7 +81,13 @@ export interface ResourceMetricSource {
  * `ContainerResourceMetricSource`: a resource of one container of each pod.
  */
 export interface ContainerResourceMetricSource {
+  /**
+   * The name of the resource, such as `cpu` or `memory`.
+   */
   name: string;
+  /**
+   * The name of the container, in each pod, whose use is measured.
+   */
   container: string;
   target: MetricTarget;
 }
@@ -59,6 +95,9 @@ export interface ContainerResourceMetricSource {
  * `MetricTarget`: the value to keep the metric at.
  */
 export interface MetricTarget {
+  /**
+   * How the target is given: `Utilization` as a percentage of the requests in `averageUtilization`, `AverageValue` as a value per pod in `averageValue`, or `Value` as a total in `value`.
+   */
   type: 'Utilization' | 'Value' | 'AverageValue';
   value?: Quantity;
   averageValue?: Quantity;
@@ -78,33 +117,69 @@ export interface HorizontalPodAutoscalerBehavior {
  * `HPAScalingRules`.
  */
 export interface HPAScalingRules {
+  /**
+   * How many seconds of past recommendations are taken into account, so that the count does not flap: scaling down follows the highest of them, scaling up the lowest. From 0 to 3600; defaults to 300 for scaling down and 0 for scaling up.
+   */
   stabilizationWindowSeconds?: number;
+  /**
+   * Which of the policies applies: `Max` (the default) the one that allows the largest change, `Min` the one that allows the smallest; `Disabled` turns scaling in this direction off.
+   */
   selectPolicy?: 'Disabled' | 'Max' | 'Min';
+  /**
+   * The limits on how much the replica count may change within a period.
+   */
   policies?: HPAScalingPolicy[];
 }
 /**
  * `HPAScalingPolicy`: at most `value` pods (or percent) per `periodSeconds`.
  */
 export interface HPAScalingPolicy {
+  /**
+   * How `value` is counted: `Pods` as a number of pods, `Percent` as a percentage of the current replicas.
+   */
   type: 'Percent' | 'Pods';
+  /**
+   * How much the replica count may change within the period, in the unit `type` gives; greater than 0.
+   */
   value: number;
+  /**
+   * The length, in seconds, of the window the policy applies to; greater than 0 and at most 1800.
+   */
   periodSeconds: number;
 }
 /**
  * `HorizontalPodAutoscalerStatus`.
  */
 export interface HorizontalPodAutoscalerStatus {
+  /**
+   * The autoscaler's `metadata.generation` the controller last acted on.
+   */
   observedGeneration?: number;
   lastScaleTime?: Time;
+  /**
+   * How many replicas the target had when the autoscaler last looked.
+   */
   currentReplicas?: number;
+  /**
+   * How many replicas the autoscaler last decided the target should have.
+   */
   desiredReplicas: number;
+  /**
+   * The values of the metrics as the autoscaler last read them.
+   */
   currentMetrics?: MetricStatus[];
+  /**
+   * The latest observations of the autoscaler's state (`AbleToScale`, `ScalingActive`, `ScalingLimited`).
+   */
   conditions?: HorizontalPodAutoscalerCondition[];
 }
 /**
  * `MetricStatus`: a metric's last observed value.
  */
 export interface MetricStatus {
+  /**
+   * Where the metric comes from, which also names the field that holds its value: `Resource` or `ContainerResource`.
+   */
   type: 'ContainerResource' | 'Resource';
   resource?: ResourceMetricStatus;
   containerResource?: ContainerResourceMetricStatus;
@@ -113,6 +188,9 @@ export interface MetricStatus {
  * `ResourceMetricStatus`.
  */
 export interface ResourceMetricStatus {
+  /**
+   * The name of the resource, such as `cpu` or `memory`.
+   */
   name: string;
   current: MetricValueStatus;
 }
@@ -120,7 +198,13 @@ export interface ResourceMetricStatus {
  * `ContainerResourceMetricStatus`.
  */
 export interface ContainerResourceMetricStatus {
+  /**
+   * The name of the resource, such as `cpu` or `memory`.
+   */
   name: string;
+  /**
+   * The name of the container, in each pod, whose use is measured.
+   */
   container: string;
   current: MetricValueStatus;
 }
@@ -130,15 +214,27 @@ export interface ContainerResourceMetricStatus {
 export interface MetricValueStatus {
   value?: Quantity;
   averageValue?: Quantity;
+  /**
+   * The current average use of the resource, as a percentage of the pods' requests.
+   */
   averageUtilization?: number;
 }
 /**
  * `HorizontalPodAutoscalerCondition`.
  */
 export interface HorizontalPodAutoscalerCondition {
+  /**
+   * The condition: `AbleToScale` (the target's scale can be read and changed now), `ScalingActive` (a replica count can be computed from the metrics) or `ScalingLimited` (the computed count was held to `minReplicas` or `maxReplicas`).
+   */
   type: 'ScalingActive' | 'AbleToScale' | 'ScalingLimited';
   status: ConditionStatus;
   lastTransitionTime?: Time;
+  /**
+   * A CamelCase word for why the condition last changed.
+   */
   reason?: string;
+  /**
+   * A human-readable account of the last change.
+   */
   message?: string;
 }

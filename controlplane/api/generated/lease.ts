@@ -8,7 +8,13 @@ import type { MicroTime } from './meta.js';
  * coordination.k8s.io/v1 `Lease`: a lock with a holder and an expiry (node heartbeats, leader election).
  */
 export interface Lease extends KubeObject {
+  /**
+   * The versioned schema of this object: always `coordination.k8s.io/v1`.
+   */
   apiVersion: 'coordination.k8s.io/v1';
+  /**
+   * The kind of this object: always `Lease`.
+   */
   kind: 'Lease';
   metadata: ObjectMeta;
   spec?: LeaseSpec;
@@ -17,9 +23,18 @@ export interface Lease extends KubeObject {
  * `LeaseSpec`.
  */
 export interface LeaseSpec {
+  /**
+   * The identity of the lease's current holder; empty when nobody holds it.
+   */
   holderIdentity?: string;
+  /**
+   * How many seconds, counted from `renewTime`, the lease stays with its holder without a renewal; after that, others may take it over.
+   */
   leaseDurationSeconds?: number;
   acquireTime?: MicroTime;
   renewTime?: MicroTime;
+  /**
+   * How many times the lease has passed from one holder to another.
+   */
   leaseTransitions?: number;
 }

@@ -5,10 +5,22 @@
  * `metav1.ManagedFieldsEntry`: which manager owns which fields (server-side apply bookkeeping).
  */
 export interface ManagedFieldsEntry {
+  /**
+   * The name of the field manager, the client or controller, that owns the fields.
+   */
   manager?: string;
+  /**
+   * The kind of request that set the fields: `Apply` for server-side apply, `Update` for any other write.
+   */
   operation?: 'Apply' | 'Update';
+  /**
+   * The API version the field set is written in; the set is not converted between versions.
+   */
   apiVersion?: string;
   time?: Time;
+  /**
+   * The format of `fieldsV1`: always `FieldsV1`.
+   */
   fieldsType?: string;
   /**
    * The field set, in the FieldsV1 format: free-form.
@@ -16,6 +28,9 @@ export interface ManagedFieldsEntry {
   fieldsV1?: {
     [k: string]: unknown;
   };
+  /**
+   * The subresource (`status`, `scale`, ...) through which the fields were written; empty for the object itself.
+   */
   subresource?: string;
 }
 /**

@@ -8,7 +8,13 @@ import type { ConditionStatus, Time } from './meta.js';
  * core/v1 `Namespace`: a scope for names.
  */
 export interface Namespace extends KubeObject {
+  /**
+   * The versioned schema of this object: always `v1`.
+   */
   apiVersion: 'v1';
+  /**
+   * The kind of this object: always `Namespace`.
+   */
   kind: 'Namespace';
   metadata: ObjectMeta;
   spec?: NamespaceSpec;
@@ -27,16 +33,31 @@ export interface NamespaceSpec {
  * `NamespaceStatus`.
  */
 export interface NamespaceStatus {
+  /**
+   * `Active` while the namespace is in use; `Terminating` once its deletion has begun, while the objects in it are removed. No new objects can be created in a terminating namespace.
+   */
   phase?: 'Active' | 'Terminating';
+  /**
+   * The latest observations of the namespace's state, mostly about the progress of its deletion.
+   */
   conditions?: NamespaceCondition[];
 }
 /**
  * `NamespaceCondition`.
  */
 export interface NamespaceCondition {
+  /**
+   * The condition: `NamespaceDeletionDiscoveryFailure`, `NamespaceDeletionGroupVersionParsingFailure`, `NamespaceDeletionContentFailure`, `NamespaceContentRemaining` or `NamespaceFinalizersRemaining`.
+   */
   type: string;
   status: ConditionStatus;
   lastTransitionTime?: Time;
+  /**
+   * A CamelCase word for why the condition last changed.
+   */
   reason?: string;
+  /**
+   * A human-readable account of the last change.
+   */
   message?: string;
 }

@@ -9,7 +9,13 @@ import type { ResourceList, TaintEffect } from './pod-spec.js';
  * core/v1 `Node`: a machine that runs pods, registered by its node agent.
  */
 export interface Node extends KubeObject {
+  /**
+   * The versioned schema of this object: always `v1`.
+   */
   apiVersion: 'v1';
+  /**
+   * The kind of this object: always `Node`.
+   */
   kind: 'Node';
   metadata: ObjectMeta;
   spec?: NodeSpec;
@@ -19,17 +25,38 @@ export interface Node extends KubeObject {
  * `NodeSpec`.
  */
 export interface NodeSpec {
+  /**
+   * The range of IP addresses for the pods on the node, in CIDR notation.
+   */
   podCIDR?: string;
+  /**
+   * The ranges of IP addresses for the pods on the node, at most one per IP family; when set, the first is the same as `podCIDR`.
+   */
   podCIDRs?: string[];
+  /**
+   * The cloud provider's ID of the node's machine, as `<provider name>://<provider-specific ID>`.
+   */
   providerID?: string;
+  /**
+   * When true, no new pods are scheduled onto the node (what `kubectl cordon` sets); pods already on it keep running. Defaults to false.
+   */
   unschedulable?: boolean;
+  /**
+   * The taints of the node: pods that do not tolerate them are kept off it, or evicted from it.
+   */
   taints?: Taint[];
 }
 /**
  * `Taint`: repels pods that do not tolerate it.
  */
 export interface Taint {
+  /**
+   * The key of the taint, which tolerations are matched against.
+   */
   key: string;
+  /**
+   * The value of the taint, which a toleration with operator `Equal` must have too.
+   */
   value?: string;
   effect: TaintEffect;
   timeAdded?: Time;
@@ -40,28 +67,52 @@ export interface Taint {
 export interface NodeStatus {
   capacity?: ResourceList;
   allocatable?: ResourceList;
+  /**
+   * The latest observations of the node's state (`Ready`, `MemoryPressure`, `DiskPressure`, `PIDPressure`, `NetworkUnavailable`).
+   */
   conditions?: NodeCondition[];
+  /**
+   * The addresses at which the node can be reached: its host name and its internal and external IPs and DNS names.
+   */
   addresses?: NodeAddress[];
   daemonEndpoints?: NodeDaemonEndpoints;
   nodeInfo?: NodeSystemInfo;
+  /**
+   * The container images present on the node.
+   */
   images?: ContainerImage[];
 }
 /**
  * `NodeCondition`: Ready, MemoryPressure, DiskPressure, PIDPressure, NetworkUnavailable.
  */
 export interface NodeCondition {
+  /**
+   * The condition: `Ready`, `MemoryPressure`, `DiskPressure`, `PIDPressure` or `NetworkUnavailable`.
+   */
   type: string;
   status: ConditionStatus;
   lastHeartbeatTime?: Time;
   lastTransitionTime?: Time;
+  /**
+   * A CamelCase word for why the condition last changed.
+   */
   reason?: string;
+  /**
+   * A human-readable account of the last change.
+   */
   message?: string;
 }
 /**
  * `NodeAddress`.
  */
 export interface NodeAddress {
+  /**
+   * What kind of address it is: `Hostname`, `InternalIP`, `ExternalIP`, `InternalDNS` or `ExternalDNS`.
+   */
   type: 'Hostname' | 'InternalIP' | 'ExternalIP' | 'InternalDNS' | 'ExternalDNS';
+  /**
+   * The address itself: an IP address or a name, as `type` says.
+   */
   address: string;
 }
 /**
@@ -74,27 +125,66 @@ export interface NodeDaemonEndpoints {
  * `DaemonEndpoint` (note Kubernetes' capitalised `Port`).
  */
 export interface DaemonEndpoint {
+  /**
+   * The port the daemon listens on.
+   */
   Port: number;
 }
 /**
  * `NodeSystemInfo`: what the node runs.
  */
 export interface NodeSystemInfo {
+  /**
+   * The machine ID the node reports (as in /etc/machine-id); the preferred way to tell machines of the cluster apart.
+   */
   machineID?: string;
+  /**
+   * The system UUID the node reports, as its hardware or firmware gives it.
+   */
   systemUUID?: string;
+  /**
+   * An ID that changes each time the node boots.
+   */
   bootID?: string;
+  /**
+   * The kernel release the node reports (what `uname -r` prints).
+   */
   kernelVersion?: string;
+  /**
+   * The name of the operating system image the node reports (as in /etc/os-release), such as `Debian GNU/Linux 12 (bookworm)`.
+   */
   osImage?: string;
+  /**
+   * The container runtime of the node and its version, as `<runtime>://<version>`.
+   */
   containerRuntimeVersion?: string;
+  /**
+   * The version of the node agent (the kubelet).
+   */
   kubeletVersion?: string;
+  /**
+   * Deprecated: the version of kube-proxy the node reported; not to be relied on.
+   */
   kubeProxyVersion?: string;
+  /**
+   * The node's operating system, as Go names it (`linux`, `windows`, ...).
+   */
   operatingSystem?: string;
+  /**
+   * The node's CPU architecture, as Go names it (`amd64`, `arm64`, ...).
+   */
   architecture?: string;
 }
 /**
  * `ContainerImage`: an image present on the node.
  */
 export interface ContainerImage {
+  /**
+   * The names the image is known by, with a tag or a digest (`registry/repository:tag`, `registry/repository@sha256:...`).
+   */
   names?: string[];
+  /**
+   * The size of the image, in bytes.
+   */
   sizeBytes?: number;
 }

@@ -18,9 +18,13 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
     additionalProperties: false,
     required: ['apiVersion', 'kind', 'metadata'],
     properties: {
-      apiVersion: { const: 'v1' },
-      kind: { const: 'ConfigMap' },
-      metadata: { $ref: 'meta.schema.json#/definitions/ObjectMeta' },
+      apiVersion: { description: 'The versioned schema of this object: always `v1`.', const: 'v1' },
+      kind: { description: 'The kind of this object: always `ConfigMap`.', const: 'ConfigMap' },
+      metadata: {
+        description:
+          'Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.',
+        $ref: 'meta.schema.json#/definitions/ObjectMeta',
+      },
       data: {
         description: 'UTF-8 values by key.',
         type: 'object',
@@ -31,7 +35,11 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: { type: 'string', format: 'byte' },
       },
-      immutable: { type: 'boolean' },
+      immutable: {
+        description:
+          'When true, `data` and `binaryData` can no longer be changed (only the metadata can), and the setting cannot be turned off again; unset means the data may change.',
+        type: 'boolean',
+      },
     },
   },
   {
@@ -242,10 +250,19 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
     additionalProperties: false,
     required: ['apiVersion', 'kind', 'metadata'],
     properties: {
-      apiVersion: { const: 'v1' },
-      kind: { const: 'Endpoints' },
-      metadata: { $ref: 'meta.schema.json#/definitions/ObjectMeta' },
-      subsets: { type: 'array', items: { $ref: '#/definitions/EndpointSubset' } },
+      apiVersion: { description: 'The versioned schema of this object: always `v1`.', const: 'v1' },
+      kind: { description: 'The kind of this object: always `Endpoints`.', const: 'Endpoints' },
+      metadata: {
+        description:
+          'Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.',
+        $ref: 'meta.schema.json#/definitions/ObjectMeta',
+      },
+      subsets: {
+        description:
+          'The addresses behind the service, in groups that each serve the same ports; all the groups together make up its endpoints.',
+        type: 'array',
+        items: { $ref: '#/definitions/EndpointSubset' },
+      },
     },
     definitions: {
       EndpointSubset: {
@@ -253,9 +270,22 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          addresses: { type: 'array', items: { $ref: '#/definitions/EndpointAddress' } },
-          notReadyAddresses: { type: 'array', items: { $ref: '#/definitions/EndpointAddress' } },
-          ports: { type: 'array', items: { $ref: '#/definitions/EndpointPort' } },
+          addresses: {
+            description: 'The addresses that are ready, to which traffic is sent.',
+            type: 'array',
+            items: { $ref: '#/definitions/EndpointAddress' },
+          },
+          notReadyAddresses: {
+            description:
+              'The addresses that are not ready, because they are still starting or have recently failed a check; no traffic is sent to them.',
+            type: 'array',
+            items: { $ref: '#/definitions/EndpointAddress' },
+          },
+          ports: {
+            description: 'The ports every address of the group serves.',
+            type: 'array',
+            items: { $ref: '#/definitions/EndpointPort' },
+          },
         },
       },
       EndpointAddress: {
@@ -264,10 +294,20 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['ip'],
         properties: {
-          ip: { type: 'string' },
-          hostname: { type: 'string' },
-          nodeName: { type: 'string' },
-          targetRef: { $ref: 'pod-spec.schema.json#/definitions/ObjectReference' },
+          ip: {
+            description:
+              'The IP address of the endpoint; loopback, link-local and link-local multicast addresses are not allowed.',
+            type: 'string',
+          },
+          hostname: {
+            description: "The endpoint's host name, used in the DNS records of a headless service.",
+            type: 'string',
+          },
+          nodeName: { description: 'The node the endpoint is on, when known.', type: 'string' },
+          targetRef: {
+            description: 'The object that provides the endpoint, usually a pod.',
+            $ref: 'pod-spec.schema.json#/definitions/ObjectReference',
+          },
         },
       },
       EndpointPort: {
@@ -276,10 +316,25 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['port'],
         properties: {
-          name: { type: 'string' },
-          port: { type: 'integer', format: 'int32' },
-          protocol: { $ref: 'pod-spec.schema.json#/definitions/Protocol' },
-          appProtocol: { type: 'string' },
+          name: {
+            description:
+              "The port's name, the same as the service port's; needed only when the group has more than one port.",
+            type: 'string',
+          },
+          port: {
+            description: 'The port number of the endpoint.',
+            type: 'integer',
+            format: 'int32',
+          },
+          protocol: {
+            description: "The port's protocol: `TCP` (the default), `UDP` or `SCTP`.",
+            $ref: 'pod-spec.schema.json#/definitions/Protocol',
+          },
+          appProtocol: {
+            description:
+              'The application protocol of the port (`http`, `kubernetes.io/h2c`, ...), a hint for implementations.',
+            type: 'string',
+          },
         },
       },
     },
@@ -294,41 +349,97 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
     additionalProperties: false,
     required: ['apiVersion', 'kind', 'metadata', 'involvedObject'],
     properties: {
-      apiVersion: { const: 'v1' },
-      kind: { const: 'Event' },
-      metadata: { $ref: 'meta.schema.json#/definitions/ObjectMeta' },
-      involvedObject: { $ref: 'pod-spec.schema.json#/definitions/ObjectReference' },
+      apiVersion: { description: 'The versioned schema of this object: always `v1`.', const: 'v1' },
+      kind: { description: 'The kind of this object: always `Event`.', const: 'Event' },
+      metadata: {
+        description:
+          'Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.',
+        $ref: 'meta.schema.json#/definitions/ObjectMeta',
+      },
+      involvedObject: {
+        description: 'The object the event is about.',
+        $ref: 'pod-spec.schema.json#/definitions/ObjectReference',
+      },
       reason: {
         description: 'A short CamelCase machine-readable cause (`Scheduled`, `Pulled`, `BackOff`).',
         type: 'string',
       },
-      message: { type: 'string' },
-      source: { $ref: '#/definitions/EventSource' },
-      firstTimestamp: { $ref: 'meta.schema.json#/definitions/Time' },
-      lastTimestamp: { $ref: 'meta.schema.json#/definitions/Time' },
-      count: { type: 'integer', format: 'int32' },
+      message: { description: 'A human-readable account of what happened.', type: 'string' },
+      source: {
+        description:
+          'The component, and host, that reported the event; newer events give `reportingComponent` and `reportingInstance` instead.',
+        $ref: '#/definitions/EventSource',
+      },
+      firstTimestamp: {
+        description:
+          'When the event was first recorded; for a repeated event, its first occurrence.',
+        $ref: 'meta.schema.json#/definitions/Time',
+      },
+      lastTimestamp: {
+        description: 'When the event was most recently recorded.',
+        $ref: 'meta.schema.json#/definitions/Time',
+      },
+      count: {
+        description: 'How many times the event has occurred.',
+        type: 'integer',
+        format: 'int32',
+      },
       type: { description: '`Normal` or `Warning`.', type: 'string' },
-      eventTime: { $ref: 'meta.schema.json#/definitions/MicroTime' },
-      series: { $ref: '#/definitions/EventSeries' },
-      action: { type: 'string' },
-      related: { $ref: 'pod-spec.schema.json#/definitions/ObjectReference' },
-      reportingComponent: { type: 'string' },
-      reportingInstance: { type: 'string' },
+      eventTime: {
+        description: 'When the event was first observed, to the microsecond; set by newer clients.',
+        $ref: 'meta.schema.json#/definitions/MicroTime',
+      },
+      series: {
+        description:
+          'For an event that keeps recurring: how many times it has occurred and when it was last seen. Unset for a one-off event.',
+        $ref: '#/definitions/EventSeries',
+      },
+      action: {
+        description:
+          'What was done, or failed to be done, to the involved object (`Scheduling`, `Preempting`, ...).',
+        type: 'string',
+      },
+      related: {
+        description: 'A second object the action concerns, if any.',
+        $ref: 'pod-spec.schema.json#/definitions/ObjectReference',
+      },
+      reportingComponent: {
+        description: 'The controller that emitted the event (`kubelet`, `default-scheduler`, ...).',
+        type: 'string',
+      },
+      reportingInstance: {
+        description: 'Which instance of that controller emitted the event, such as its host name.',
+        type: 'string',
+      },
     },
     definitions: {
       EventSource: {
         description: '`EventSource`: the component (and host) that reported the event.',
         type: 'object',
         additionalProperties: false,
-        properties: { component: { type: 'string' }, host: { type: 'string' } },
+        properties: {
+          component: {
+            description:
+              'The component that reported the event (`kubelet`, `default-scheduler`, ...).',
+            type: 'string',
+          },
+          host: { description: 'The node on which the event was reported.', type: 'string' },
+        },
       },
       EventSeries: {
         description: "`EventSeries`: a repeated event's count and last time.",
         type: 'object',
         additionalProperties: false,
         properties: {
-          count: { type: 'integer', format: 'int32' },
-          lastObservedTime: { $ref: 'meta.schema.json#/definitions/MicroTime' },
+          count: {
+            description: 'How many times the event has occurred in the series so far.',
+            type: 'integer',
+            format: 'int32',
+          },
+          lastObservedTime: {
+            description: 'When the event was last seen.',
+            $ref: 'meta.schema.json#/definitions/MicroTime',
+          },
         },
       },
     },
@@ -342,9 +453,19 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
     additionalProperties: false,
     required: ['apiVersion', 'kind', 'metadata'],
     properties: {
-      apiVersion: { const: 'autoscaling/v1' },
-      kind: { const: 'HorizontalPodAutoscaler' },
-      metadata: { $ref: 'meta.schema.json#/definitions/ObjectMeta' },
+      apiVersion: {
+        description: 'The versioned schema of this object: always `autoscaling/v1`.',
+        const: 'autoscaling/v1',
+      },
+      kind: {
+        description: 'The kind of this object: always `HorizontalPodAutoscaler`.',
+        const: 'HorizontalPodAutoscaler',
+      },
+      metadata: {
+        description:
+          'Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.',
+        $ref: 'meta.schema.json#/definitions/ObjectMeta',
+      },
       spec: {
         description: '`HorizontalPodAutoscalerSpec` of autoscaling/v1.',
         type: 'object',
@@ -352,10 +473,21 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         required: ['scaleTargetRef', 'maxReplicas'],
         properties: {
           scaleTargetRef: {
+            description:
+              'The object whose replicas the autoscaler sets, through its `scale` subresource; its pods are the ones whose CPU use is read.',
             $ref: 'horizontalpodautoscaler.schema.json#/definitions/CrossVersionObjectReference',
           },
-          minReplicas: { type: 'integer', format: 'int32' },
-          maxReplicas: { type: 'integer', format: 'int32' },
+          minReplicas: {
+            description: 'The fewest replicas the autoscaler scales down to; defaults to 1.',
+            type: 'integer',
+            format: 'int32',
+          },
+          maxReplicas: {
+            description:
+              'The most replicas the autoscaler scales up to; it cannot be lower than `minReplicas`.',
+            type: 'integer',
+            format: 'int32',
+          },
           targetCPUUtilizationPercentage: {
             description:
               'The average CPU use of the pods to aim for, as a percentage of their CPU requests; 80 when not set.',
@@ -370,11 +502,31 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['desiredReplicas'],
         properties: {
-          observedGeneration: { type: 'integer', format: 'int64' },
-          lastScaleTime: { $ref: 'meta.schema.json#/definitions/Time' },
-          currentReplicas: { type: 'integer', format: 'int32' },
-          desiredReplicas: { type: 'integer', format: 'int32' },
-          currentCPUUtilizationPercentage: { type: 'integer', format: 'int32' },
+          observedGeneration: {
+            description: "The autoscaler's `metadata.generation` the controller last acted on.",
+            type: 'integer',
+            format: 'int64',
+          },
+          lastScaleTime: {
+            description: 'When the autoscaler last changed the number of replicas.',
+            $ref: 'meta.schema.json#/definitions/Time',
+          },
+          currentReplicas: {
+            description: 'How many replicas the target had when the autoscaler last looked.',
+            type: 'integer',
+            format: 'int32',
+          },
+          desiredReplicas: {
+            description: 'How many replicas the autoscaler last decided the target should have.',
+            type: 'integer',
+            format: 'int32',
+          },
+          currentCPUUtilizationPercentage: {
+            description:
+              "The pods' current average CPU use, as a percentage of their CPU requests.",
+            type: 'integer',
+            format: 'int32',
+          },
         },
       },
     },
@@ -389,11 +541,29 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
     additionalProperties: false,
     required: ['apiVersion', 'kind', 'metadata'],
     properties: {
-      apiVersion: { const: 'autoscaling/v2' },
-      kind: { const: 'HorizontalPodAutoscaler' },
-      metadata: { $ref: 'meta.schema.json#/definitions/ObjectMeta' },
-      spec: { $ref: '#/definitions/HorizontalPodAutoscalerSpec' },
-      status: { $ref: '#/definitions/HorizontalPodAutoscalerStatus' },
+      apiVersion: {
+        description: 'The versioned schema of this object: always `autoscaling/v2`.',
+        const: 'autoscaling/v2',
+      },
+      kind: {
+        description: 'The kind of this object: always `HorizontalPodAutoscaler`.',
+        const: 'HorizontalPodAutoscaler',
+      },
+      metadata: {
+        description:
+          'Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.',
+        $ref: 'meta.schema.json#/definitions/ObjectMeta',
+      },
+      spec: {
+        description:
+          'The desired behaviour of the autoscaler: what it scales, between which bounds, on which metrics and how fast.',
+        $ref: '#/definitions/HorizontalPodAutoscalerSpec',
+      },
+      status: {
+        description:
+          "The autoscaler's most recently observed state, maintained by its controller; read-only for clients.",
+        $ref: '#/definitions/HorizontalPodAutoscalerStatus',
+      },
     },
     definitions: {
       HorizontalPodAutoscalerSpec: {
@@ -402,11 +572,33 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['scaleTargetRef', 'maxReplicas'],
         properties: {
-          scaleTargetRef: { $ref: '#/definitions/CrossVersionObjectReference' },
-          minReplicas: { type: 'integer', format: 'int32' },
-          maxReplicas: { type: 'integer', format: 'int32' },
-          metrics: { type: 'array', items: { $ref: '#/definitions/MetricSpec' } },
-          behavior: { $ref: '#/definitions/HorizontalPodAutoscalerBehavior' },
+          scaleTargetRef: {
+            description:
+              'The object whose replicas the autoscaler sets, through its `scale` subresource; its pods are the ones whose metrics are read.',
+            $ref: '#/definitions/CrossVersionObjectReference',
+          },
+          minReplicas: {
+            description: 'The fewest replicas the autoscaler scales down to; defaults to 1.',
+            type: 'integer',
+            format: 'int32',
+          },
+          maxReplicas: {
+            description:
+              'The most replicas the autoscaler scales up to; it cannot be lower than `minReplicas`.',
+            type: 'integer',
+            format: 'int32',
+          },
+          metrics: {
+            description:
+              'The metrics to scale on: a replica count is computed for each and the largest one is used. Defaults to an average CPU utilization of 80%.',
+            type: 'array',
+            items: { $ref: '#/definitions/MetricSpec' },
+          },
+          behavior: {
+            description:
+              'How fast the autoscaler may scale up and down; each direction left unset follows its default rules.',
+            $ref: '#/definitions/HorizontalPodAutoscalerBehavior',
+          },
         },
       },
       CrossVersionObjectReference: {
@@ -416,9 +608,15 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['kind', 'name'],
         properties: {
-          kind: { type: 'string' },
-          name: { type: 'string' },
-          apiVersion: { type: 'string' },
+          kind: { description: 'The kind of the object, such as `Deployment`.', type: 'string' },
+          name: {
+            description: "The name of the object, in the autoscaler's namespace.",
+            type: 'string',
+          },
+          apiVersion: {
+            description: 'The API version of the object, such as `apps/v1`.',
+            type: 'string',
+          },
         },
       },
       MetricSpec: {
@@ -428,9 +626,22 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['type'],
         properties: {
-          type: { type: 'string', enum: ['ContainerResource', 'Resource'] },
-          resource: { $ref: '#/definitions/ResourceMetricSource' },
-          containerResource: { $ref: '#/definitions/ContainerResourceMetricSource' },
+          type: {
+            description:
+              'Where the metric comes from, which also names the field that describes it: `Resource` for a resource of whole pods, `ContainerResource` for a resource of one container of each pod.',
+            type: 'string',
+            enum: ['ContainerResource', 'Resource'],
+          },
+          resource: {
+            description:
+              "For type `Resource`: a resource (`cpu`, `memory`) of the target's pods, averaged over them.",
+            $ref: '#/definitions/ResourceMetricSource',
+          },
+          containerResource: {
+            description:
+              "For type `ContainerResource`: a resource of one named container in each of the target's pods.",
+            $ref: '#/definitions/ContainerResourceMetricSource',
+          },
         },
       },
       ResourceMetricSource: {
@@ -438,7 +649,16 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         required: ['name', 'target'],
-        properties: { name: { type: 'string' }, target: { $ref: '#/definitions/MetricTarget' } },
+        properties: {
+          name: {
+            description: 'The name of the resource, such as `cpu` or `memory`.',
+            type: 'string',
+          },
+          target: {
+            description: 'The value of the resource to aim for.',
+            $ref: '#/definitions/MetricTarget',
+          },
+        },
       },
       ContainerResourceMetricSource: {
         description: '`ContainerResourceMetricSource`: a resource of one container of each pod.',
@@ -446,9 +666,18 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['name', 'container', 'target'],
         properties: {
-          name: { type: 'string' },
-          container: { type: 'string' },
-          target: { $ref: '#/definitions/MetricTarget' },
+          name: {
+            description: 'The name of the resource, such as `cpu` or `memory`.',
+            type: 'string',
+          },
+          container: {
+            description: 'The name of the container, in each pod, whose use is measured.',
+            type: 'string',
+          },
+          target: {
+            description: 'The value of the resource to aim for.',
+            $ref: '#/definitions/MetricTarget',
+          },
         },
       },
       MetricTarget: {
@@ -457,9 +686,20 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['type'],
         properties: {
-          type: { type: 'string', enum: ['Utilization', 'Value', 'AverageValue'] },
-          value: { $ref: 'meta.schema.json#/definitions/Quantity' },
-          averageValue: { $ref: 'meta.schema.json#/definitions/Quantity' },
+          type: {
+            description:
+              'How the target is given: `Utilization` as a percentage of the requests in `averageUtilization`, `AverageValue` as a value per pod in `averageValue`, or `Value` as a total in `value`.',
+            type: 'string',
+            enum: ['Utilization', 'Value', 'AverageValue'],
+          },
+          value: {
+            description: 'For type `Value`: the value of the metric to aim for.',
+            $ref: 'meta.schema.json#/definitions/Quantity',
+          },
+          averageValue: {
+            description: 'For type `AverageValue`: the value to aim for, averaged over the pods.',
+            $ref: 'meta.schema.json#/definitions/Quantity',
+          },
           averageUtilization: {
             description: "Percent of the pods' requests.",
             type: 'integer',
@@ -472,8 +712,16 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          scaleUp: { $ref: '#/definitions/HPAScalingRules' },
-          scaleDown: { $ref: '#/definitions/HPAScalingRules' },
+          scaleUp: {
+            description:
+              'The rules for scaling up; by default, at most the larger of 4 pods and a doubling every 15 seconds, with no stabilization window.',
+            $ref: '#/definitions/HPAScalingRules',
+          },
+          scaleDown: {
+            description:
+              'The rules for scaling down; by default, any number of pods every 15 seconds, following the highest recommendation of the last 300 seconds.',
+            $ref: '#/definitions/HPAScalingRules',
+          },
         },
       },
       HPAScalingRules: {
@@ -481,9 +729,23 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          stabilizationWindowSeconds: { type: 'integer', format: 'int32' },
-          selectPolicy: { type: 'string', enum: ['Disabled', 'Max', 'Min'] },
-          policies: { type: 'array', items: { $ref: '#/definitions/HPAScalingPolicy' } },
+          stabilizationWindowSeconds: {
+            description:
+              'How many seconds of past recommendations are taken into account, so that the count does not flap: scaling down follows the highest of them, scaling up the lowest. From 0 to 3600; defaults to 300 for scaling down and 0 for scaling up.',
+            type: 'integer',
+            format: 'int32',
+          },
+          selectPolicy: {
+            description:
+              'Which of the policies applies: `Max` (the default) the one that allows the largest change, `Min` the one that allows the smallest; `Disabled` turns scaling in this direction off.',
+            type: 'string',
+            enum: ['Disabled', 'Max', 'Min'],
+          },
+          policies: {
+            description: 'The limits on how much the replica count may change within a period.',
+            type: 'array',
+            items: { $ref: '#/definitions/HPAScalingPolicy' },
+          },
         },
       },
       HPAScalingPolicy: {
@@ -492,9 +754,24 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['type', 'value', 'periodSeconds'],
         properties: {
-          type: { type: 'string', enum: ['Percent', 'Pods'] },
-          value: { type: 'integer', format: 'int32' },
-          periodSeconds: { type: 'integer', format: 'int32' },
+          type: {
+            description:
+              'How `value` is counted: `Pods` as a number of pods, `Percent` as a percentage of the current replicas.',
+            type: 'string',
+            enum: ['Percent', 'Pods'],
+          },
+          value: {
+            description:
+              'How much the replica count may change within the period, in the unit `type` gives; greater than 0.',
+            type: 'integer',
+            format: 'int32',
+          },
+          periodSeconds: {
+            description:
+              'The length, in seconds, of the window the policy applies to; greater than 0 and at most 1800.',
+            type: 'integer',
+            format: 'int32',
+          },
         },
       },
       HorizontalPodAutoscalerStatus: {
@@ -503,12 +780,33 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['desiredReplicas'],
         properties: {
-          observedGeneration: { type: 'integer', format: 'int64' },
-          lastScaleTime: { $ref: 'meta.schema.json#/definitions/Time' },
-          currentReplicas: { type: 'integer', format: 'int32' },
-          desiredReplicas: { type: 'integer', format: 'int32' },
-          currentMetrics: { type: 'array', items: { $ref: '#/definitions/MetricStatus' } },
+          observedGeneration: {
+            description: "The autoscaler's `metadata.generation` the controller last acted on.",
+            type: 'integer',
+            format: 'int64',
+          },
+          lastScaleTime: {
+            description: 'When the autoscaler last changed the number of replicas.',
+            $ref: 'meta.schema.json#/definitions/Time',
+          },
+          currentReplicas: {
+            description: 'How many replicas the target had when the autoscaler last looked.',
+            type: 'integer',
+            format: 'int32',
+          },
+          desiredReplicas: {
+            description: 'How many replicas the autoscaler last decided the target should have.',
+            type: 'integer',
+            format: 'int32',
+          },
+          currentMetrics: {
+            description: 'The values of the metrics as the autoscaler last read them.',
+            type: 'array',
+            items: { $ref: '#/definitions/MetricStatus' },
+          },
           conditions: {
+            description:
+              "The latest observations of the autoscaler's state (`AbleToScale`, `ScalingActive`, `ScalingLimited`).",
             type: 'array',
             items: { $ref: '#/definitions/HorizontalPodAutoscalerCondition' },
           },
@@ -520,9 +818,22 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['type'],
         properties: {
-          type: { type: 'string', enum: ['ContainerResource', 'Resource'] },
-          resource: { $ref: '#/definitions/ResourceMetricStatus' },
-          containerResource: { $ref: '#/definitions/ContainerResourceMetricStatus' },
+          type: {
+            description:
+              'Where the metric comes from, which also names the field that holds its value: `Resource` or `ContainerResource`.',
+            type: 'string',
+            enum: ['ContainerResource', 'Resource'],
+          },
+          resource: {
+            description:
+              "For type `Resource`: the current value of a resource of the target's pods.",
+            $ref: '#/definitions/ResourceMetricStatus',
+          },
+          containerResource: {
+            description:
+              "For type `ContainerResource`: the current value of a resource of one container in each of the target's pods.",
+            $ref: '#/definitions/ContainerResourceMetricStatus',
+          },
         },
       },
       ResourceMetricStatus: {
@@ -531,8 +842,14 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['name', 'current'],
         properties: {
-          name: { type: 'string' },
-          current: { $ref: '#/definitions/MetricValueStatus' },
+          name: {
+            description: 'The name of the resource, such as `cpu` or `memory`.',
+            type: 'string',
+          },
+          current: {
+            description: 'The current value of the resource.',
+            $ref: '#/definitions/MetricValueStatus',
+          },
         },
       },
       ContainerResourceMetricStatus: {
@@ -541,9 +858,18 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['name', 'container', 'current'],
         properties: {
-          name: { type: 'string' },
-          container: { type: 'string' },
-          current: { $ref: '#/definitions/MetricValueStatus' },
+          name: {
+            description: 'The name of the resource, such as `cpu` or `memory`.',
+            type: 'string',
+          },
+          container: {
+            description: 'The name of the container, in each pod, whose use is measured.',
+            type: 'string',
+          },
+          current: {
+            description: 'The current value of the resource.',
+            $ref: '#/definitions/MetricValueStatus',
+          },
         },
       },
       MetricValueStatus: {
@@ -551,9 +877,20 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          value: { $ref: 'meta.schema.json#/definitions/Quantity' },
-          averageValue: { $ref: 'meta.schema.json#/definitions/Quantity' },
-          averageUtilization: { type: 'integer', format: 'int32' },
+          value: {
+            description: 'The current value of the metric.',
+            $ref: 'meta.schema.json#/definitions/Quantity',
+          },
+          averageValue: {
+            description: 'The current value of the metric, averaged over the pods.',
+            $ref: 'meta.schema.json#/definitions/Quantity',
+          },
+          averageUtilization: {
+            description:
+              "The current average use of the resource, as a percentage of the pods' requests.",
+            type: 'integer',
+            format: 'int32',
+          },
         },
       },
       HorizontalPodAutoscalerCondition: {
@@ -562,11 +899,25 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['type', 'status'],
         properties: {
-          type: { type: 'string', enum: ['ScalingActive', 'AbleToScale', 'ScalingLimited'] },
-          status: { $ref: 'meta.schema.json#/definitions/ConditionStatus' },
-          lastTransitionTime: { $ref: 'meta.schema.json#/definitions/Time' },
-          reason: { type: 'string' },
-          message: { type: 'string' },
+          type: {
+            description:
+              "The condition: `AbleToScale` (the target's scale can be read and changed now), `ScalingActive` (a replica count can be computed from the metrics) or `ScalingLimited` (the computed count was held to `minReplicas` or `maxReplicas`).",
+            type: 'string',
+            enum: ['ScalingActive', 'AbleToScale', 'ScalingLimited'],
+          },
+          status: {
+            description: 'Whether the condition holds: `True`, `False` or `Unknown`.',
+            $ref: 'meta.schema.json#/definitions/ConditionStatus',
+          },
+          lastTransitionTime: {
+            description: 'When the status last changed from one value to another.',
+            $ref: 'meta.schema.json#/definitions/Time',
+          },
+          reason: {
+            description: 'A CamelCase word for why the condition last changed.',
+            type: 'string',
+          },
+          message: { description: 'A human-readable account of the last change.', type: 'string' },
         },
       },
     },
@@ -581,10 +932,20 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
     additionalProperties: false,
     required: ['apiVersion', 'kind', 'metadata'],
     properties: {
-      apiVersion: { const: 'coordination.k8s.io/v1' },
-      kind: { const: 'Lease' },
-      metadata: { $ref: 'meta.schema.json#/definitions/ObjectMeta' },
-      spec: { $ref: '#/definitions/LeaseSpec' },
+      apiVersion: {
+        description: 'The versioned schema of this object: always `coordination.k8s.io/v1`.',
+        const: 'coordination.k8s.io/v1',
+      },
+      kind: { description: 'The kind of this object: always `Lease`.', const: 'Lease' },
+      metadata: {
+        description:
+          'Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.',
+        $ref: 'meta.schema.json#/definitions/ObjectMeta',
+      },
+      spec: {
+        description: 'The state of the lease: who holds it, since when, and for how long.',
+        $ref: '#/definitions/LeaseSpec',
+      },
     },
     definitions: {
       LeaseSpec: {
@@ -592,11 +953,29 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          holderIdentity: { type: 'string' },
-          leaseDurationSeconds: { type: 'integer', format: 'int32' },
-          acquireTime: { $ref: 'meta.schema.json#/definitions/MicroTime' },
-          renewTime: { $ref: 'meta.schema.json#/definitions/MicroTime' },
-          leaseTransitions: { type: 'integer', format: 'int32' },
+          holderIdentity: {
+            description: "The identity of the lease's current holder; empty when nobody holds it.",
+            type: 'string',
+          },
+          leaseDurationSeconds: {
+            description:
+              'How many seconds, counted from `renewTime`, the lease stays with its holder without a renewal; after that, others may take it over.',
+            type: 'integer',
+            format: 'int32',
+          },
+          acquireTime: {
+            description: 'When the current holder acquired the lease.',
+            $ref: 'meta.schema.json#/definitions/MicroTime',
+          },
+          renewTime: {
+            description: 'When the current holder last renewed the lease.',
+            $ref: 'meta.schema.json#/definitions/MicroTime',
+          },
+          leaseTransitions: {
+            description: 'How many times the lease has passed from one holder to another.',
+            type: 'integer',
+            format: 'int32',
+          },
         },
       },
     },
@@ -725,16 +1104,40 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          manager: { type: 'string' },
-          operation: { type: 'string', enum: ['Apply', 'Update'] },
-          apiVersion: { type: 'string' },
-          time: { $ref: '#/definitions/Time' },
-          fieldsType: { type: 'string' },
+          manager: {
+            description:
+              'The name of the field manager, the client or controller, that owns the fields.',
+            type: 'string',
+          },
+          operation: {
+            description:
+              'The kind of request that set the fields: `Apply` for server-side apply, `Update` for any other write.',
+            type: 'string',
+            enum: ['Apply', 'Update'],
+          },
+          apiVersion: {
+            description:
+              'The API version the field set is written in; the set is not converted between versions.',
+            type: 'string',
+          },
+          time: {
+            description:
+              'When the entry was added, or its manager last added, changed or removed one of its fields.',
+            $ref: '#/definitions/Time',
+          },
+          fieldsType: {
+            description: 'The format of `fieldsV1`: always `FieldsV1`.',
+            type: 'string',
+          },
           fieldsV1: {
             description: 'The field set, in the FieldsV1 format: free-form.',
             type: 'object',
           },
-          subresource: { type: 'string' },
+          subresource: {
+            description:
+              'The subresource (`status`, `scale`, ...) through which the fields were written; empty for the object itself.',
+            type: 'string',
+          },
         },
       },
       LabelSelector: {
@@ -847,11 +1250,23 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
     additionalProperties: false,
     required: ['apiVersion', 'kind', 'metadata'],
     properties: {
-      apiVersion: { const: 'v1' },
-      kind: { const: 'Namespace' },
-      metadata: { $ref: 'meta.schema.json#/definitions/ObjectMeta' },
-      spec: { $ref: '#/definitions/NamespaceSpec' },
-      status: { $ref: '#/definitions/NamespaceStatus' },
+      apiVersion: { description: 'The versioned schema of this object: always `v1`.', const: 'v1' },
+      kind: { description: 'The kind of this object: always `Namespace`.', const: 'Namespace' },
+      metadata: {
+        description:
+          'Standard object metadata: name, labels, annotations and the fields the server maintains.',
+        $ref: 'meta.schema.json#/definitions/ObjectMeta',
+      },
+      spec: {
+        description:
+          'The desired state of the namespace: the finalizers that must run before it is removed.',
+        $ref: '#/definitions/NamespaceSpec',
+      },
+      status: {
+        description:
+          "The namespace's most recently observed state, such as whether it is being deleted; read-only for clients.",
+        $ref: '#/definitions/NamespaceStatus',
+      },
     },
     definitions: {
       NamespaceSpec: {
@@ -871,8 +1286,18 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          phase: { type: 'string', enum: ['Active', 'Terminating'] },
-          conditions: { type: 'array', items: { $ref: '#/definitions/NamespaceCondition' } },
+          phase: {
+            description:
+              '`Active` while the namespace is in use; `Terminating` once its deletion has begun, while the objects in it are removed. No new objects can be created in a terminating namespace.',
+            type: 'string',
+            enum: ['Active', 'Terminating'],
+          },
+          conditions: {
+            description:
+              "The latest observations of the namespace's state, mostly about the progress of its deletion.",
+            type: 'array',
+            items: { $ref: '#/definitions/NamespaceCondition' },
+          },
         },
       },
       NamespaceCondition: {
@@ -881,11 +1306,24 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['type', 'status'],
         properties: {
-          type: { type: 'string' },
-          status: { $ref: 'meta.schema.json#/definitions/ConditionStatus' },
-          lastTransitionTime: { $ref: 'meta.schema.json#/definitions/Time' },
-          reason: { type: 'string' },
-          message: { type: 'string' },
+          type: {
+            description:
+              'The condition: `NamespaceDeletionDiscoveryFailure`, `NamespaceDeletionGroupVersionParsingFailure`, `NamespaceDeletionContentFailure`, `NamespaceContentRemaining` or `NamespaceFinalizersRemaining`.',
+            type: 'string',
+          },
+          status: {
+            description: 'Whether the condition holds: `True`, `False` or `Unknown`.',
+            $ref: 'meta.schema.json#/definitions/ConditionStatus',
+          },
+          lastTransitionTime: {
+            description: 'When the status last changed from one value to another.',
+            $ref: 'meta.schema.json#/definitions/Time',
+          },
+          reason: {
+            description: 'A CamelCase word for why the condition last changed.',
+            type: 'string',
+          },
+          message: { description: 'A human-readable account of the last change.', type: 'string' },
         },
       },
     },
@@ -899,11 +1337,23 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
     additionalProperties: false,
     required: ['apiVersion', 'kind', 'metadata'],
     properties: {
-      apiVersion: { const: 'v1' },
-      kind: { const: 'Node' },
-      metadata: { $ref: 'meta.schema.json#/definitions/ObjectMeta' },
-      spec: { $ref: '#/definitions/NodeSpec' },
-      status: { $ref: '#/definitions/NodeStatus' },
+      apiVersion: { description: 'The versioned schema of this object: always `v1`.', const: 'v1' },
+      kind: { description: 'The kind of this object: always `Node`.', const: 'Node' },
+      metadata: {
+        description:
+          'Standard object metadata: name, labels, annotations and the fields the server maintains.',
+        $ref: 'meta.schema.json#/definitions/ObjectMeta',
+      },
+      spec: {
+        description:
+          'How the node is configured: its pod address ranges, its taints and whether new pods may be scheduled onto it.',
+        $ref: '#/definitions/NodeSpec',
+      },
+      status: {
+        description:
+          "The node's most recently observed state, as its node agent reports it; read-only for clients.",
+        $ref: '#/definitions/NodeStatus',
+      },
     },
     definitions: {
       NodeSpec: {
@@ -911,11 +1361,32 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          podCIDR: { type: 'string' },
-          podCIDRs: { type: 'array', items: { type: 'string' } },
-          providerID: { type: 'string' },
-          unschedulable: { type: 'boolean' },
-          taints: { type: 'array', items: { $ref: '#/definitions/Taint' } },
+          podCIDR: {
+            description: 'The range of IP addresses for the pods on the node, in CIDR notation.',
+            type: 'string',
+          },
+          podCIDRs: {
+            description:
+              'The ranges of IP addresses for the pods on the node, at most one per IP family; when set, the first is the same as `podCIDR`.',
+            type: 'array',
+            items: { type: 'string' },
+          },
+          providerID: {
+            description:
+              "The cloud provider's ID of the node's machine, as `<provider name>://<provider-specific ID>`.",
+            type: 'string',
+          },
+          unschedulable: {
+            description:
+              'When true, no new pods are scheduled onto the node (what `kubectl cordon` sets); pods already on it keep running. Defaults to false.',
+            type: 'boolean',
+          },
+          taints: {
+            description:
+              'The taints of the node: pods that do not tolerate them are kept off it, or evicted from it.',
+            type: 'array',
+            items: { $ref: '#/definitions/Taint' },
+          },
         },
       },
       Taint: {
@@ -924,10 +1395,24 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['key', 'effect'],
         properties: {
-          key: { type: 'string' },
-          value: { type: 'string' },
-          effect: { $ref: 'pod-spec.schema.json#/definitions/TaintEffect' },
-          timeAdded: { $ref: 'meta.schema.json#/definitions/Time' },
+          key: {
+            description: 'The key of the taint, which tolerations are matched against.',
+            type: 'string',
+          },
+          value: {
+            description:
+              'The value of the taint, which a toleration with operator `Equal` must have too.',
+            type: 'string',
+          },
+          effect: {
+            description:
+              'What the taint does to pods that do not tolerate it: `NoSchedule` keeps new ones off the node, `PreferNoSchedule` tries to, and `NoExecute` also evicts those already running.',
+            $ref: 'pod-spec.schema.json#/definitions/TaintEffect',
+          },
+          timeAdded: {
+            description: 'When the taint was added; set for `NoExecute` taints only.',
+            $ref: 'meta.schema.json#/definitions/Time',
+          },
         },
       },
       NodeStatus: {
@@ -935,13 +1420,42 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          capacity: { $ref: 'pod-spec.schema.json#/definitions/ResourceList' },
-          allocatable: { $ref: 'pod-spec.schema.json#/definitions/ResourceList' },
-          conditions: { type: 'array', items: { $ref: '#/definitions/NodeCondition' } },
-          addresses: { type: 'array', items: { $ref: '#/definitions/NodeAddress' } },
-          daemonEndpoints: { $ref: '#/definitions/NodeDaemonEndpoints' },
-          nodeInfo: { $ref: '#/definitions/NodeSystemInfo' },
-          images: { type: 'array', items: { $ref: '#/definitions/ContainerImage' } },
+          capacity: {
+            description:
+              'The total amount of each resource the node has (`cpu`, `memory`, `pods`, ...).',
+            $ref: 'pod-spec.schema.json#/definitions/ResourceList',
+          },
+          allocatable: {
+            description:
+              'The amount of each resource left for pods once what the system reserves is taken off the capacity; defaults to `capacity`.',
+            $ref: 'pod-spec.schema.json#/definitions/ResourceList',
+          },
+          conditions: {
+            description:
+              "The latest observations of the node's state (`Ready`, `MemoryPressure`, `DiskPressure`, `PIDPressure`, `NetworkUnavailable`).",
+            type: 'array',
+            items: { $ref: '#/definitions/NodeCondition' },
+          },
+          addresses: {
+            description:
+              'The addresses at which the node can be reached: its host name and its internal and external IPs and DNS names.',
+            type: 'array',
+            items: { $ref: '#/definitions/NodeAddress' },
+          },
+          daemonEndpoints: {
+            description: "The ports on which the node's daemons, such as its node agent, listen.",
+            $ref: '#/definitions/NodeDaemonEndpoints',
+          },
+          nodeInfo: {
+            description:
+              "Facts about the node's system: its IDs, kernel, operating system, architecture and the versions of the software that runs its pods.",
+            $ref: '#/definitions/NodeSystemInfo',
+          },
+          images: {
+            description: 'The container images present on the node.',
+            type: 'array',
+            items: { $ref: '#/definitions/ContainerImage' },
+          },
         },
       },
       NodeCondition: {
@@ -951,12 +1465,28 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         additionalProperties: false,
         required: ['type', 'status'],
         properties: {
-          type: { type: 'string' },
-          status: { $ref: 'meta.schema.json#/definitions/ConditionStatus' },
-          lastHeartbeatTime: { $ref: 'meta.schema.json#/definitions/Time' },
-          lastTransitionTime: { $ref: 'meta.schema.json#/definitions/Time' },
-          reason: { type: 'string' },
-          message: { type: 'string' },
+          type: {
+            description:
+              'The condition: `Ready`, `MemoryPressure`, `DiskPressure`, `PIDPressure` or `NetworkUnavailable`.',
+            type: 'string',
+          },
+          status: {
+            description: 'Whether the condition holds: `True`, `False` or `Unknown`.',
+            $ref: 'meta.schema.json#/definitions/ConditionStatus',
+          },
+          lastHeartbeatTime: {
+            description: 'When the node agent last reported the condition.',
+            $ref: 'meta.schema.json#/definitions/Time',
+          },
+          lastTransitionTime: {
+            description: 'When the status last changed from one value to another.',
+            $ref: 'meta.schema.json#/definitions/Time',
+          },
+          reason: {
+            description: 'A CamelCase word for why the condition last changed.',
+            type: 'string',
+          },
+          message: { description: 'A human-readable account of the last change.', type: 'string' },
         },
       },
       NodeAddress: {
@@ -966,40 +1496,87 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         required: ['type', 'address'],
         properties: {
           type: {
+            description:
+              'What kind of address it is: `Hostname`, `InternalIP`, `ExternalIP`, `InternalDNS` or `ExternalDNS`.',
             type: 'string',
             enum: ['Hostname', 'InternalIP', 'ExternalIP', 'InternalDNS', 'ExternalDNS'],
           },
-          address: { type: 'string' },
+          address: {
+            description: 'The address itself: an IP address or a name, as `type` says.',
+            type: 'string',
+          },
         },
       },
       NodeDaemonEndpoints: {
         description: '`NodeDaemonEndpoints`: where the node agent listens.',
         type: 'object',
         additionalProperties: false,
-        properties: { kubeletEndpoint: { $ref: '#/definitions/DaemonEndpoint' } },
+        properties: {
+          kubeletEndpoint: {
+            description: 'Where the node agent (the kubelet) serves its API.',
+            $ref: '#/definitions/DaemonEndpoint',
+          },
+        },
       },
       DaemonEndpoint: {
         description: "`DaemonEndpoint` (note Kubernetes' capitalised `Port`).",
         type: 'object',
         additionalProperties: false,
         required: ['Port'],
-        properties: { Port: { type: 'integer', format: 'int32' } },
+        properties: {
+          Port: {
+            description: 'The port the daemon listens on.',
+            type: 'integer',
+            format: 'int32',
+          },
+        },
       },
       NodeSystemInfo: {
         description: '`NodeSystemInfo`: what the node runs.',
         type: 'object',
         additionalProperties: false,
         properties: {
-          machineID: { type: 'string' },
-          systemUUID: { type: 'string' },
-          bootID: { type: 'string' },
-          kernelVersion: { type: 'string' },
-          osImage: { type: 'string' },
-          containerRuntimeVersion: { type: 'string' },
-          kubeletVersion: { type: 'string' },
-          kubeProxyVersion: { type: 'string' },
-          operatingSystem: { type: 'string' },
-          architecture: { type: 'string' },
+          machineID: {
+            description:
+              'The machine ID the node reports (as in /etc/machine-id); the preferred way to tell machines of the cluster apart.',
+            type: 'string',
+          },
+          systemUUID: {
+            description: 'The system UUID the node reports, as its hardware or firmware gives it.',
+            type: 'string',
+          },
+          bootID: { description: 'An ID that changes each time the node boots.', type: 'string' },
+          kernelVersion: {
+            description: 'The kernel release the node reports (what `uname -r` prints).',
+            type: 'string',
+          },
+          osImage: {
+            description:
+              'The name of the operating system image the node reports (as in /etc/os-release), such as `Debian GNU/Linux 12 (bookworm)`.',
+            type: 'string',
+          },
+          containerRuntimeVersion: {
+            description:
+              'The container runtime of the node and its version, as `<runtime>://<version>`.',
+            type: 'string',
+          },
+          kubeletVersion: {
+            description: 'The version of the node agent (the kubelet).',
+            type: 'string',
+          },
+          kubeProxyVersion: {
+            description:
+              'Deprecated: the version of kube-proxy the node reported; not to be relied on.',
+            type: 'string',
+          },
+          operatingSystem: {
+            description: "The node's operating system, as Go names it (`linux`, `windows`, ...).",
+            type: 'string',
+          },
+          architecture: {
+            description: "The node's CPU architecture, as Go names it (`amd64`, `arm64`, ...).",
+            type: 'string',
+          },
         },
       },
       ContainerImage: {
@@ -1007,8 +1584,17 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         type: 'object',
         additionalProperties: false,
         properties: {
-          names: { type: 'array', items: { type: 'string' } },
-          sizeBytes: { type: 'integer', format: 'int64' },
+          names: {
+            description:
+              'The names the image is known by, with a tag or a digest (`registry/repository:tag`, `registry/repository@sha256:...`).',
+            type: 'array',
+            items: { type: 'string' },
+          },
+          sizeBytes: {
+            description: 'The size of the image, in bytes.',
+            type: 'integer',
+            format: 'int64',
+          },
         },
       },
     },
@@ -2696,9 +3282,13 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
     additionalProperties: false,
     required: ['apiVersion', 'kind', 'metadata'],
     properties: {
-      apiVersion: { const: 'v1' },
-      kind: { const: 'Secret' },
-      metadata: { $ref: 'meta.schema.json#/definitions/ObjectMeta' },
+      apiVersion: { description: 'The versioned schema of this object: always `v1`.', const: 'v1' },
+      kind: { description: 'The kind of this object: always `Secret`.', const: 'Secret' },
+      metadata: {
+        description:
+          'Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.',
+        $ref: 'meta.schema.json#/definitions/ObjectMeta',
+      },
       data: {
         description: 'Base64-encoded values by key.',
         type: 'object',
@@ -2713,7 +3303,11 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
         description: '`Opaque`, `kubernetes.io/tls`, `kubernetes.io/dockerconfigjson`, ...',
         type: 'string',
       },
-      immutable: { type: 'boolean' },
+      immutable: {
+        description:
+          'When true, `data` can no longer be changed (only the metadata can), and the setting cannot be turned off again; unset means the data may change.',
+        type: 'boolean',
+      },
     },
   },
   {

@@ -7,7 +7,13 @@ import type { KubeObject, ObjectMeta } from '../types.js';
  * core/v1 `Secret`: sensitive data as keys and base64-encoded values.
  */
 export interface Secret extends KubeObject {
+  /**
+   * The versioned schema of this object: always `v1`.
+   */
   apiVersion: 'v1';
+  /**
+   * The kind of this object: always `Secret`.
+   */
   kind: 'Secret';
   metadata: ObjectMeta;
   /**
@@ -26,5 +32,8 @@ export interface Secret extends KubeObject {
    * `Opaque`, `kubernetes.io/tls`, `kubernetes.io/dockerconfigjson`, ...
    */
   type?: string;
+  /**
+   * When true, `data` can no longer be changed (only the metadata can), and the setting cannot be turned off again; unset means the data may change.
+   */
   immutable?: boolean;
 }

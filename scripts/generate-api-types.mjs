@@ -93,7 +93,10 @@ function withTypeNames(node, file, schemasByFile, used) {
   if (typeof node.$ref === 'string') {
     const name = refTarget(node.$ref, file, schemasByFile);
     used.add(name);
-    return { tsType: name };
+    // A description beside the reference is the field's own: keep it for the doc comment.
+    return typeof node.description === 'string'
+      ? { tsType: name, description: node.description }
+      : { tsType: name };
   }
   const out = {};
   for (const [key, value] of Object.entries(node)) {

@@ -15,6 +15,9 @@ export interface ConfigMap extends KubeObject {
    * The kind of this object: always `ConfigMap`.
    */
   kind: 'ConfigMap';
+  /**
+   * Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.
+   */
   metadata: ObjectMeta;
   /**
    * UTF-8 values by key.

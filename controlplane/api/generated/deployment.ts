@@ -17,8 +17,17 @@ export interface Deployment extends KubeObject {
    * The kind of this object: always `Deployment`.
    */
   kind: 'Deployment';
+  /**
+   * Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.
+   */
   metadata: ObjectMeta;
+  /**
+   * The desired state of the deployment: the pods to run, how many, and how to roll out changes.
+   */
   spec?: DeploymentSpec;
+  /**
+   * The deployment's most recently observed state, maintained by its controller; read-only for clients.
+   */
   status?: DeploymentStatus;
 }
 /**
@@ -29,8 +38,17 @@ export interface DeploymentSpec {
    * The desired number of pods; defaults to 1.
    */
   replicas?: number;
+  /**
+   * Which pods belong to the deployment; it must match the template's labels and cannot be changed after creation.
+   */
   selector: LabelSelector;
+  /**
+   * The pods to create; their labels must match `selector`, and their `restartPolicy` must be `Always`.
+   */
   template: PodTemplateSpec;
+  /**
+   * How existing pods are replaced by new ones when the template changes.
+   */
   strategy?: DeploymentStrategy;
   /**
    * How long a new pod must be ready, without any container crashing, before it counts as available; defaults to 0.
@@ -57,13 +75,22 @@ export interface DeploymentStrategy {
    * `RollingUpdate` (the default) replaces pods a few at a time; `Recreate` removes all old pods before creating new ones.
    */
   type?: 'Recreate' | 'RollingUpdate';
+  /**
+   * The limits of a rolling update; only with type `RollingUpdate`.
+   */
   rollingUpdate?: RollingUpdateDeployment;
 }
 /**
  * `RollingUpdateDeployment`: a count or a percentage of the desired replicas.
  */
 export interface RollingUpdateDeployment {
+  /**
+   * How many of the desired pods may be unavailable during the update, as a number or a percentage (rounded down); defaults to 25%. It cannot be 0 when `maxSurge` is 0.
+   */
   maxUnavailable?: IntOrString;
+  /**
+   * How many pods may be created beyond the desired number during the update, as a number or a percentage (rounded up); defaults to 25%. It cannot be 0 when `maxUnavailable` is 0.
+   */
   maxSurge?: IntOrString;
 }
 /**
@@ -111,8 +138,17 @@ export interface DeploymentCondition {
    * The condition: `Available`, `Progressing` or `ReplicaFailure`.
    */
   type: string;
+  /**
+   * Whether the condition holds: `True`, `False` or `Unknown`.
+   */
   status: ConditionStatus;
+  /**
+   * When the condition was last updated.
+   */
   lastUpdateTime?: Time;
+  /**
+   * When the status last changed from one value to another.
+   */
   lastTransitionTime?: Time;
   /**
    * A CamelCase word for why the condition last changed (`NewReplicaSetAvailable`, `ProgressDeadlineExceeded`, ...).

@@ -16,6 +16,9 @@ export interface Endpoints extends KubeObject {
    * The kind of this object: always `Endpoints`.
    */
   kind: 'Endpoints';
+  /**
+   * Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.
+   */
   metadata: ObjectMeta;
   /**
    * The addresses behind the service, in groups that each serve the same ports; all the groups together make up its endpoints.
@@ -55,6 +58,9 @@ export interface EndpointAddress {
    * The node the endpoint is on, when known.
    */
   nodeName?: string;
+  /**
+   * The object that provides the endpoint, usually a pod.
+   */
   targetRef?: ObjectReference;
 }
 /**
@@ -69,6 +75,9 @@ export interface EndpointPort {
    * The port number of the endpoint.
    */
   port: number;
+  /**
+   * The port's protocol: `TCP` (the default), `UDP` or `SCTP`.
+   */
   protocol?: Protocol;
   /**
    * The application protocol of the port (`http`, `kubernetes.io/h2c`, ...), a hint for implementations.

@@ -17,7 +17,13 @@ export interface Event extends KubeObject {
    * The kind of this object: always `Event`.
    */
   kind: 'Event';
+  /**
+   * Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.
+   */
   metadata: ObjectMeta;
+  /**
+   * The object the event is about.
+   */
   involvedObject: ObjectReference;
   /**
    * A short CamelCase machine-readable cause (`Scheduled`, `Pulled`, `BackOff`).
@@ -27,8 +33,17 @@ export interface Event extends KubeObject {
    * A human-readable account of what happened.
    */
   message?: string;
+  /**
+   * The component, and host, that reported the event; newer events give `reportingComponent` and `reportingInstance` instead.
+   */
   source?: EventSource;
+  /**
+   * When the event was first recorded; for a repeated event, its first occurrence.
+   */
   firstTimestamp?: Time;
+  /**
+   * When the event was most recently recorded.
+   */
   lastTimestamp?: Time;
   /**
    * How many times the event has occurred.
@@ -38,12 +53,21 @@ export interface Event extends KubeObject {
    * `Normal` or `Warning`.
    */
   type?: string;
+  /**
+   * When the event was first observed, to the microsecond; set by newer clients.
+   */
   eventTime?: MicroTime;
+  /**
+   * For an event that keeps recurring: how many times it has occurred and when it was last seen. Unset for a one-off event.
+   */
   series?: EventSeries;
   /**
    * What was done, or failed to be done, to the involved object (`Scheduling`, `Preempting`, ...).
    */
   action?: string;
+  /**
+   * A second object the action concerns, if any.
+   */
   related?: ObjectReference;
   /**
    * The controller that emitted the event (`kubelet`, `default-scheduler`, ...).
@@ -75,5 +99,8 @@ export interface EventSeries {
    * How many times the event has occurred in the series so far.
    */
   count?: number;
+  /**
+   * When the event was last seen.
+   */
   lastObservedTime?: MicroTime;
 }

@@ -16,14 +16,26 @@ export interface HorizontalPodAutoscaler extends KubeObject {
    * The kind of this object: always `HorizontalPodAutoscaler`.
    */
   kind: 'HorizontalPodAutoscaler';
+  /**
+   * Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.
+   */
   metadata: ObjectMeta;
+  /**
+   * The desired behaviour of the autoscaler: what it scales, between which bounds, on which metrics and how fast.
+   */
   spec?: HorizontalPodAutoscalerSpec;
+  /**
+   * The autoscaler's most recently observed state, maintained by its controller; read-only for clients.
+   */
   status?: HorizontalPodAutoscalerStatus;
 }
 /**
  * `HorizontalPodAutoscalerSpec`.
  */
 export interface HorizontalPodAutoscalerSpec {
+  /**
+   * The object whose replicas the autoscaler sets, through its `scale` subresource; its pods are the ones whose metrics are read.
+   */
   scaleTargetRef: CrossVersionObjectReference;
   /**
    * The fewest replicas the autoscaler scales down to; defaults to 1.
@@ -37,6 +49,9 @@ export interface HorizontalPodAutoscalerSpec {
    * The metrics to scale on: a replica count is computed for each and the largest one is used. Defaults to an average CPU utilization of 80%.
    */
   metrics?: MetricSpec[];
+  /**
+   * How fast the autoscaler may scale up and down; each direction left unset follows its default rules.
+   */
   behavior?: HorizontalPodAutoscalerBehavior;
 }
 /**
@@ -64,7 +79,13 @@ export interface MetricSpec {
    * Where the metric comes from, which also names the field that describes it: `Resource` for a resource of whole pods, `ContainerResource` for a resource of one container of each pod.
    */
   type: 'ContainerResource' | 'Resource';
+  /**
+   * For type `Resource`: a resource (`cpu`, `memory`) of the target's pods, averaged over them.
+   */
   resource?: ResourceMetricSource;
+  /**
+   * For type `ContainerResource`: a resource of one named container in each of the target's pods.
+   */
   containerResource?: ContainerResourceMetricSource;
 }
 /**
@@ -75,6 +96,9 @@ export interface ResourceMetricSource {
    * The name of the resource, such as `cpu` or `memory`.
    */
   name: string;
+  /**
+   * The value of the resource to aim for.
+   */
   target: MetricTarget;
 }
 /**
@@ -89,6 +113,9 @@ export interface ContainerResourceMetricSource {
    * The name of the container, in each pod, whose use is measured.
    */
   container: string;
+  /**
+   * The value of the resource to aim for.
+   */
   target: MetricTarget;
 }
 /**
@@ -99,7 +126,13 @@ export interface MetricTarget {
    * How the target is given: `Utilization` as a percentage of the requests in `averageUtilization`, `AverageValue` as a value per pod in `averageValue`, or `Value` as a total in `value`.
    */
   type: 'Utilization' | 'Value' | 'AverageValue';
+  /**
+   * For type `Value`: the value of the metric to aim for.
+   */
   value?: Quantity;
+  /**
+   * For type `AverageValue`: the value to aim for, averaged over the pods.
+   */
   averageValue?: Quantity;
   /**
    * Percent of the pods' requests.
@@ -110,7 +143,13 @@ export interface MetricTarget {
  * `HorizontalPodAutoscalerBehavior`: how fast to scale up and down.
  */
 export interface HorizontalPodAutoscalerBehavior {
+  /**
+   * The rules for scaling up; by default, at most the larger of 4 pods and a doubling every 15 seconds, with no stabilization window.
+   */
   scaleUp?: HPAScalingRules;
+  /**
+   * The rules for scaling down; by default, any number of pods every 15 seconds, following the highest recommendation of the last 300 seconds.
+   */
   scaleDown?: HPAScalingRules;
 }
 /**
@@ -155,6 +194,9 @@ export interface HorizontalPodAutoscalerStatus {
    * The autoscaler's `metadata.generation` the controller last acted on.
    */
   observedGeneration?: number;
+  /**
+   * When the autoscaler last changed the number of replicas.
+   */
   lastScaleTime?: Time;
   /**
    * How many replicas the target had when the autoscaler last looked.
@@ -181,7 +223,13 @@ export interface MetricStatus {
    * Where the metric comes from, which also names the field that holds its value: `Resource` or `ContainerResource`.
    */
   type: 'ContainerResource' | 'Resource';
+  /**
+   * For type `Resource`: the current value of a resource of the target's pods.
+   */
   resource?: ResourceMetricStatus;
+  /**
+   * For type `ContainerResource`: the current value of a resource of one container in each of the target's pods.
+   */
   containerResource?: ContainerResourceMetricStatus;
 }
 /**
@@ -192,6 +240,9 @@ export interface ResourceMetricStatus {
    * The name of the resource, such as `cpu` or `memory`.
    */
   name: string;
+  /**
+   * The current value of the resource.
+   */
   current: MetricValueStatus;
 }
 /**
@@ -206,13 +257,22 @@ export interface ContainerResourceMetricStatus {
    * The name of the container, in each pod, whose use is measured.
    */
   container: string;
+  /**
+   * The current value of the resource.
+   */
   current: MetricValueStatus;
 }
 /**
  * `MetricValueStatus`.
  */
 export interface MetricValueStatus {
+  /**
+   * The current value of the metric.
+   */
   value?: Quantity;
+  /**
+   * The current value of the metric, averaged over the pods.
+   */
   averageValue?: Quantity;
   /**
    * The current average use of the resource, as a percentage of the pods' requests.
@@ -227,7 +287,13 @@ export interface HorizontalPodAutoscalerCondition {
    * The condition: `AbleToScale` (the target's scale can be read and changed now), `ScalingActive` (a replica count can be computed from the metrics) or `ScalingLimited` (the computed count was held to `minReplicas` or `maxReplicas`).
    */
   type: 'ScalingActive' | 'AbleToScale' | 'ScalingLimited';
+  /**
+   * Whether the condition holds: `True`, `False` or `Unknown`.
+   */
   status: ConditionStatus;
+  /**
+   * When the status last changed from one value to another.
+   */
   lastTransitionTime?: Time;
   /**
    * A CamelCase word for why the condition last changed.

@@ -16,7 +16,13 @@ export interface Lease extends KubeObject {
    * The kind of this object: always `Lease`.
    */
   kind: 'Lease';
+  /**
+   * Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.
+   */
   metadata: ObjectMeta;
+  /**
+   * The state of the lease: who holds it, since when, and for how long.
+   */
   spec?: LeaseSpec;
 }
 /**
@@ -31,7 +37,13 @@ export interface LeaseSpec {
    * How many seconds, counted from `renewTime`, the lease stays with its holder without a renewal; after that, others may take it over.
    */
   leaseDurationSeconds?: number;
+  /**
+   * When the current holder acquired the lease.
+   */
   acquireTime?: MicroTime;
+  /**
+   * When the current holder last renewed the lease.
+   */
   renewTime?: MicroTime;
   /**
    * How many times the lease has passed from one holder to another.

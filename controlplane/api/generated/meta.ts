@@ -17,6 +17,9 @@ export interface ManagedFieldsEntry {
    * The API version the field set is written in; the set is not converted between versions.
    */
   apiVersion?: string;
+  /**
+   * When the entry was added, or its manager last added, changed or removed one of its fields.
+   */
   time?: Time;
   /**
    * The format of `fieldsV1`: always `FieldsV1`.
@@ -58,11 +61,17 @@ export interface Condition {
    * The condition's type, in CamelCase (`Available`, `Ready`, ...).
    */
   type: string;
+  /**
+   * Whether the condition holds: `True`, `False` or `Unknown`.
+   */
   status: ConditionStatus;
   /**
    * The `metadata.generation` the condition was computed from; if it is older than the object's, the condition may be out of date.
    */
   observedGeneration?: number;
+  /**
+   * When the status last changed from one value to another.
+   */
   lastTransitionTime: Time;
   /**
    * A CamelCase, machine-readable word for why the condition has its status.

@@ -16,8 +16,17 @@ export interface Namespace extends KubeObject {
    * The kind of this object: always `Namespace`.
    */
   kind: 'Namespace';
+  /**
+   * Standard object metadata: name, labels, annotations and the fields the server maintains.
+   */
   metadata: ObjectMeta;
+  /**
+   * The desired state of the namespace: the finalizers that must run before it is removed.
+   */
   spec?: NamespaceSpec;
+  /**
+   * The namespace's most recently observed state, such as whether it is being deleted; read-only for clients.
+   */
   status?: NamespaceStatus;
 }
 /**
@@ -50,7 +59,13 @@ export interface NamespaceCondition {
    * The condition: `NamespaceDeletionDiscoveryFailure`, `NamespaceDeletionGroupVersionParsingFailure`, `NamespaceDeletionContentFailure`, `NamespaceContentRemaining` or `NamespaceFinalizersRemaining`.
    */
   type: string;
+  /**
+   * Whether the condition holds: `True`, `False` or `Unknown`.
+   */
   status: ConditionStatus;
+  /**
+   * When the status last changed from one value to another.
+   */
   lastTransitionTime?: Time;
   /**
    * A CamelCase word for why the condition last changed.

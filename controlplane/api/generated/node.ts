@@ -17,8 +17,17 @@ export interface Node extends KubeObject {
    * The kind of this object: always `Node`.
    */
   kind: 'Node';
+  /**
+   * Standard object metadata: name, labels, annotations and the fields the server maintains.
+   */
   metadata: ObjectMeta;
+  /**
+   * How the node is configured: its pod address ranges, its taints and whether new pods may be scheduled onto it.
+   */
   spec?: NodeSpec;
+  /**
+   * The node's most recently observed state, as its node agent reports it; read-only for clients.
+   */
   status?: NodeStatus;
 }
 /**
@@ -58,14 +67,26 @@ export interface Taint {
    * The value of the taint, which a toleration with operator `Equal` must have too.
    */
   value?: string;
+  /**
+   * What the taint does to pods that do not tolerate it: `NoSchedule` keeps new ones off the node, `PreferNoSchedule` tries to, and `NoExecute` also evicts those already running.
+   */
   effect: TaintEffect;
+  /**
+   * When the taint was added; set for `NoExecute` taints only.
+   */
   timeAdded?: Time;
 }
 /**
  * `NodeStatus`: what the node agent reports.
  */
 export interface NodeStatus {
+  /**
+   * The total amount of each resource the node has (`cpu`, `memory`, `pods`, ...).
+   */
   capacity?: ResourceList;
+  /**
+   * The amount of each resource left for pods once what the system reserves is taken off the capacity; defaults to `capacity`.
+   */
   allocatable?: ResourceList;
   /**
    * The latest observations of the node's state (`Ready`, `MemoryPressure`, `DiskPressure`, `PIDPressure`, `NetworkUnavailable`).
@@ -75,7 +96,13 @@ export interface NodeStatus {
    * The addresses at which the node can be reached: its host name and its internal and external IPs and DNS names.
    */
   addresses?: NodeAddress[];
+  /**
+   * The ports on which the node's daemons, such as its node agent, listen.
+   */
   daemonEndpoints?: NodeDaemonEndpoints;
+  /**
+   * Facts about the node's system: its IDs, kernel, operating system, architecture and the versions of the software that runs its pods.
+   */
   nodeInfo?: NodeSystemInfo;
   /**
    * The container images present on the node.
@@ -90,8 +117,17 @@ export interface NodeCondition {
    * The condition: `Ready`, `MemoryPressure`, `DiskPressure`, `PIDPressure` or `NetworkUnavailable`.
    */
   type: string;
+  /**
+   * Whether the condition holds: `True`, `False` or `Unknown`.
+   */
   status: ConditionStatus;
+  /**
+   * When the node agent last reported the condition.
+   */
   lastHeartbeatTime?: Time;
+  /**
+   * When the status last changed from one value to another.
+   */
   lastTransitionTime?: Time;
   /**
    * A CamelCase word for why the condition last changed.
@@ -119,6 +155,9 @@ export interface NodeAddress {
  * `NodeDaemonEndpoints`: where the node agent listens.
  */
 export interface NodeDaemonEndpoints {
+  /**
+   * Where the node agent (the kubelet) serves its API.
+   */
   kubeletEndpoint?: DaemonEndpoint;
 }
 /**

@@ -8,7 +8,13 @@ import type { IntOrString, Quantity } from './meta.js';
  * `PodTemplateSpec`: the pods a controller creates.
  */
 export interface PodTemplateSpec {
+  /**
+   * Metadata of the pods created from the template, such as their labels and annotations.
+   */
   metadata?: ObjectMeta;
+  /**
+   * The spec of the pods created from the template.
+   */
   spec?: PodSpec;
 }
 /**
@@ -43,6 +49,9 @@ export interface PodSpec {
    * How the pod's DNS is set up: `ClusterFirst` (the default) uses the cluster's DNS, `ClusterFirstWithHostNet` does so for host-network pods, `Default` takes the node's resolver settings and `None` uses only `dnsConfig`.
    */
   dnsPolicy?: 'ClusterFirstWithHostNet' | 'ClusterFirst' | 'Default' | 'None';
+  /**
+   * Extra resolver settings (nameservers, search domains, options) merged with those `dnsPolicy` gives.
+   */
   dnsConfig?: PodDNSConfig;
   /**
    * Labels a node must have for the pod to be scheduled onto it.
@@ -82,6 +91,9 @@ export interface PodSpec {
    * When true, the pod's containers share one process namespace and can see each other's processes. Defaults to false.
    */
   shareProcessNamespace?: boolean;
+  /**
+   * Security settings for the whole pod; a container's own `securityContext` overrides them where both set a field.
+   */
   securityContext?: PodSecurityContext;
   /**
    * Secrets of the pod's namespace holding the registry credentials used to pull its images.
@@ -103,6 +115,9 @@ export interface PodSpec {
    * Extra entries for the pod's /etc/hosts file.
    */
   hostAliases?: HostAlias[];
+  /**
+   * Constraints on where the pod may be scheduled, beyond `nodeSelector`.
+   */
   affinity?: Affinity;
   /**
    * The scheduler that places the pod; defaults to `default-scheduler`.
@@ -136,6 +151,9 @@ export interface PodSpec {
    * Whether variables describing the namespace's services are put in the containers' environment, as Docker links did; defaults to true.
    */
   enableServiceLinks?: boolean;
+  /**
+   * Resources the pod's sandbox uses beyond its containers', set from its RuntimeClass on admission and counted by the scheduler and quotas.
+   */
   overhead?: ResourceList;
 }
 /**
@@ -174,14 +192,29 @@ export interface Container {
    * Environment variables to set in the container.
    */
   env?: EnvVar[];
+  /**
+   * The compute resources the container requests and may not exceed.
+   */
   resources?: ResourceRequirements;
   /**
    * The pod volumes to mount into the container's filesystem.
    */
   volumeMounts?: VolumeMount[];
+  /**
+   * A periodic check that the container is alive; the container is restarted when it fails.
+   */
   livenessProbe?: Probe;
+  /**
+   * A periodic check that the container can serve; while it fails, the pod is taken out of the endpoints of services.
+   */
   readinessProbe?: Probe;
+  /**
+   * A check that the container has finished starting: the other probes wait for it to succeed, and the container is restarted if it fails.
+   */
   startupProbe?: Probe;
+  /**
+   * Actions to run right after the container starts and just before it is stopped.
+   */
   lifecycle?: Lifecycle;
   /**
    * The file whose contents become the container's termination message; defaults to `/dev/termination-log`.
@@ -195,6 +228,9 @@ export interface Container {
    * When to pull the image: `Always`, `IfNotPresent` or `Never`; defaults to `Always` for `:latest` or untagged images, `IfNotPresent` otherwise.
    */
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  /**
+   * Security settings for this container; they override the pod's where both set a field.
+   */
   securityContext?: SecurityContext;
   /**
    * Init containers only: `Always` makes it a sidecar that runs for the pod's lifetime.
@@ -229,6 +265,9 @@ export interface ContainerPort {
    * The number of the port on the pod's IP address, from 1 to 65535.
    */
   containerPort: number;
+  /**
+   * The port's protocol: `TCP` (the default), `UDP` or `SCTP`.
+   */
   protocol?: Protocol;
   /**
    * The node's IP address to bind `hostPort` on.
@@ -251,15 +290,30 @@ export interface EnvVar {
    * The variable's value; `$(VAR)` refers to a variable defined earlier and `$$` escapes a `$`. Defaults to the empty string.
    */
   value?: string;
+  /**
+   * Where to read the value from instead of `value`; not allowed together with it.
+   */
   valueFrom?: EnvVarSource;
 }
 /**
  * `EnvVarSource`: where a variable's value comes from (exactly one source).
  */
 export interface EnvVarSource {
+  /**
+   * A field of the pod, such as `metadata.name`, `metadata.labels['<key>']`, `spec.nodeName` or `status.podIP`.
+   */
   fieldRef?: ObjectFieldSelector;
+  /**
+   * A resource limit or request of a container, such as `limits.cpu` or `requests.memory`.
+   */
   resourceFieldRef?: ResourceFieldSelector;
+  /**
+   * A key of a ConfigMap in the pod's namespace.
+   */
   configMapKeyRef?: ConfigMapKeySelector;
+  /**
+   * A key of a Secret in the pod's namespace.
+   */
   secretKeyRef?: SecretKeySelector;
 }
 /**
@@ -287,6 +341,9 @@ export interface ResourceFieldSelector {
    * The resource to read: `limits.cpu`, `limits.memory`, `limits.ephemeral-storage`, `requests.cpu`, `requests.memory` or `requests.ephemeral-storage`.
    */
   resource: string;
+  /**
+   * The unit to express the value in (`1m`, `1Mi`, ...); defaults to 1.
+   */
   divisor?: Quantity;
 }
 /**
@@ -331,7 +388,13 @@ export interface EnvFromSource {
    * A string put in front of every variable name from this source.
    */
   prefix?: string;
+  /**
+   * The ConfigMap to read the variables from.
+   */
   configMapRef?: ConfigMapEnvSource;
+  /**
+   * The Secret to read the variables from.
+   */
   secretRef?: SecretEnvSource;
 }
 /**
@@ -364,7 +427,13 @@ export interface SecretEnvSource {
  * `ResourceRequirements`: what the container is guaranteed (requests) and may not exceed (limits).
  */
 export interface ResourceRequirements {
+  /**
+   * The most of each resource the container may use: it is throttled above its CPU limit and killed above its memory limit.
+   */
   limits?: ResourceList;
+  /**
+   * The amount of each resource reserved for the container when it is scheduled; defaults to the limit for a resource that has only a limit.
+   */
   requests?: ResourceList;
 }
 /**
@@ -410,9 +479,21 @@ export interface Volume {
    * The volume's name, unique in the pod; mounts refer to it.
    */
   name: string;
+  /**
+   * An empty directory made for the pod and removed with it.
+   */
   emptyDir?: EmptyDirVolumeSource;
+  /**
+   * A file or directory of the node.
+   */
   hostPath?: HostPathVolumeSource;
+  /**
+   * The keys of a ConfigMap, as files.
+   */
   configMap?: ConfigMapVolumeSource;
+  /**
+   * The keys of a Secret, as files.
+   */
   secret?: SecretVolumeSource;
 }
 /**
@@ -423,6 +504,9 @@ export interface EmptyDirVolumeSource {
    * Where the directory is stored: `""` (the default) on the node's disk, `Memory` in a tmpfs.
    */
   medium?: '' | 'Memory';
+  /**
+   * The most space the volume may use; a pod that uses more is evicted. Unset means no limit of its own.
+   */
   sizeLimit?: Quantity;
 }
 /**
@@ -509,9 +593,21 @@ export interface KeyToPath {
  * `Probe`: a periodic check of a container (exactly one handler) and its timing.
  */
 export interface Probe {
+  /**
+   * Run a command in the container.
+   */
   exec?: ExecAction;
+  /**
+   * Send an HTTP GET request.
+   */
   httpGet?: HTTPGetAction;
+  /**
+   * Open a TCP connection.
+   */
   tcpSocket?: TCPSocketAction;
+  /**
+   * Call a gRPC health checking service.
+   */
   grpc?: GRPCAction;
   /**
    * Seconds to wait after the container starts before the first check; defaults to 0.
@@ -555,6 +651,9 @@ export interface HTTPGetAction {
    * The path to request.
    */
   path?: string;
+  /**
+   * The port to connect to, as a number or the name of a container port.
+   */
   port: IntOrString;
   /**
    * The host to connect to; defaults to the pod's IP. To pick a virtual host, set a `Host` header instead.
@@ -586,6 +685,9 @@ export interface HTTPHeader {
  * `TCPSocketAction`: open a TCP connection; connecting is success.
  */
 export interface TCPSocketAction {
+  /**
+   * The port to connect to, as a number or the name of a container port.
+   */
   port: IntOrString;
   /**
    * The host to connect to; defaults to the pod's IP.
@@ -609,16 +711,34 @@ export interface GRPCAction {
  * `Lifecycle`: actions after a container starts and before it is stopped.
  */
 export interface Lifecycle {
+  /**
+   * Runs right after the container is created; if it fails, the container is killed and restarted according to its restart policy.
+   */
   postStart?: LifecycleHandler;
+  /**
+   * Runs before the container is stopped on request (deletion, a failed liveness probe, preemption, ...), not when it exits by itself; the grace period runs meanwhile.
+   */
   preStop?: LifecycleHandler;
 }
 /**
  * `LifecycleHandler`: exactly one action.
  */
 export interface LifecycleHandler {
+  /**
+   * Run a command in the container.
+   */
   exec?: ExecAction;
+  /**
+   * Send an HTTP GET request.
+   */
   httpGet?: HTTPGetAction;
+  /**
+   * Deprecated and not supported as a hook: it is accepted for compatibility, and a hook that uses it fails when run.
+   */
   tcpSocket?: TCPSocketAction;
+  /**
+   * Pause for a number of seconds.
+   */
   sleep?: SleepAction;
 }
 /**
@@ -634,6 +754,9 @@ export interface SleepAction {
  * `SecurityContext` of a container.
  */
 export interface SecurityContext {
+  /**
+   * POSIX capabilities to add to or drop from the runtime's default set.
+   */
   capabilities?: Capabilities;
   /**
    * Whether the container runs privileged, with much the same access to the node as its root; defaults to false.
@@ -659,6 +782,9 @@ export interface SecurityContext {
    * Whether a process may gain more privileges than its parent (Linux's `no_new_privs` not set); always true when the container is privileged or has `CAP_SYS_ADMIN`.
    */
   allowPrivilegeEscalation?: boolean;
+  /**
+   * The container's seccomp profile; overrides the pod's.
+   */
   seccompProfile?: SeccompProfile;
 }
 /**
@@ -689,6 +815,9 @@ export interface PodSecurityContext {
    * Group IDs given to the first process of each container, besides its primary group and `fsGroup`.
    */
   supplementalGroups?: number[];
+  /**
+   * The seccomp profile of the containers that set none of their own.
+   */
   seccompProfile?: SeccompProfile;
   /**
    * Namespaced kernel parameters to set for the pod; the pod may fail to start if the runtime does not support one.
@@ -844,6 +973,9 @@ export interface Toleration {
    * The taint value matched with operator `Equal`.
    */
   value?: string;
+  /**
+   * The taint effect matched: `NoSchedule`, `PreferNoSchedule` or `NoExecute`; empty matches them all.
+   */
   effect?: TaintEffect;
   /**
    * For effect `NoExecute`: how many seconds the pod stays on the node once the taint is added; unset means for ever, 0 or less means it is evicted at once.
@@ -858,12 +990,18 @@ export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
  * `Affinity`: scheduling constraints (node affinity).
  */
 export interface Affinity {
+  /**
+   * The nodes the pod must, or prefers to, be scheduled on.
+   */
   nodeAffinity?: NodeAffinity;
 }
 /**
  * `NodeAffinity`: the nodes the pod must, or prefers to, run on.
  */
 export interface NodeAffinity {
+  /**
+   * Rules a node must meet for the pod to be scheduled onto it; a pod already running stays if its node stops meeting them.
+   */
   requiredDuringSchedulingIgnoredDuringExecution?: NodeSelector;
   /**
    * Weighted preferences: the scheduler favours nodes with the greatest sum of weights of the terms they match, but may choose others.
@@ -917,5 +1055,8 @@ export interface PreferredSchedulingTerm {
    * How much matching the term counts, from 1 to 100.
    */
   weight: number;
+  /**
+   * The node selector term to match.
+   */
   preference: NodeSelectorTerm;
 }

@@ -17,8 +17,17 @@ export interface Pod extends KubeObject {
    * The kind of this object: always `Pod`.
    */
   kind: 'Pod';
+  /**
+   * Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.
+   */
   metadata: ObjectMeta;
+  /**
+   * The desired state of the pod: its containers, volumes and how and where to run them.
+   */
   spec?: PodSpec;
+  /**
+   * The pod's most recently observed state, as the node agent reports it; read-only for clients.
+   */
   status?: PodStatus;
 }
 /**
@@ -61,6 +70,9 @@ export interface PodStatus {
    * The IP addresses given to the pod, `podIP` first; at most one per address family.
    */
   podIPs?: PodIP[];
+  /**
+   * When the node agent acknowledged the pod, before it pulled any image.
+   */
   startTime?: Time;
   /**
    * The last reported state of each init container.
@@ -83,8 +95,17 @@ export interface PodCondition {
    * The condition: `PodScheduled`, `Initialized`, `ContainersReady`, `Ready`, or the type of a readiness gate.
    */
   type: string;
+  /**
+   * Whether the condition holds: `True`, `False` or `Unknown`.
+   */
   status: ConditionStatus;
+  /**
+   * When the condition was last checked.
+   */
   lastProbeTime?: Time;
+  /**
+   * When the status last changed from one value to another.
+   */
   lastTransitionTime?: Time;
   /**
    * A CamelCase word for why the condition last changed.
@@ -121,7 +142,13 @@ export interface ContainerStatus {
    * The container's name, as in the pod's spec.
    */
   name: string;
+  /**
+   * What the container is doing now.
+   */
   state?: ContainerState;
+  /**
+   * How the container's previous run ended; empty if it has not restarted.
+   */
   lastState?: ContainerState;
   /**
    * Whether the container currently passes its readiness check; without a readiness probe, true once it has fully started.
@@ -152,8 +179,17 @@ export interface ContainerStatus {
  * `ContainerState`: exactly one of waiting, running, terminated.
  */
 export interface ContainerState {
+  /**
+   * Set while the container is not running yet, with the reason.
+   */
   waiting?: ContainerStateWaiting;
+  /**
+   * Set while the container runs.
+   */
   running?: ContainerStateRunning;
+  /**
+   * Set once the container has exited.
+   */
   terminated?: ContainerStateTerminated;
 }
 /**
@@ -173,6 +209,9 @@ export interface ContainerStateWaiting {
  * `ContainerStateRunning`.
  */
 export interface ContainerStateRunning {
+  /**
+   * When the container last started running.
+   */
   startedAt?: Time;
 }
 /**
@@ -195,7 +234,13 @@ export interface ContainerStateTerminated {
    * Details of how the container ended.
    */
   message?: string;
+  /**
+   * When the container's last run started.
+   */
   startedAt?: Time;
+  /**
+   * When the container's last run ended.
+   */
   finishedAt?: Time;
   /**
    * The ID of the ended container in its runtime, as `<type>://<id>`.

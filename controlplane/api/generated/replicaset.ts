@@ -17,8 +17,17 @@ export interface ReplicaSet extends KubeObject {
    * The kind of this object: always `ReplicaSet`.
    */
   kind: 'ReplicaSet';
+  /**
+   * Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.
+   */
   metadata: ObjectMeta;
+  /**
+   * The desired state of the ReplicaSet: the pods to run and how many.
+   */
   spec?: ReplicaSetSpec;
+  /**
+   * The ReplicaSet's most recently observed state, maintained by its controller; read-only for clients.
+   */
   status?: ReplicaSetStatus;
 }
 /**
@@ -33,7 +42,13 @@ export interface ReplicaSetSpec {
    * How long a new pod must be ready, without any container crashing, before it counts as available; defaults to 0.
    */
   minReadySeconds?: number;
+  /**
+   * Which pods count towards the replicas; it must match the template's labels.
+   */
   selector: LabelSelector;
+  /**
+   * The pods to create when fewer than `replicas` match the selector.
+   */
   template?: PodTemplateSpec;
 }
 /**
@@ -73,7 +88,13 @@ export interface ReplicaSetCondition {
    * The condition: `ReplicaFailure` when pods could not be created or deleted.
    */
   type: string;
+  /**
+   * Whether the condition holds: `True`, `False` or `Unknown`.
+   */
   status: ConditionStatus;
+  /**
+   * When the status last changed from one value to another.
+   */
   lastTransitionTime?: Time;
   /**
    * A CamelCase word for why the condition last changed.

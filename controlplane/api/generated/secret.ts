@@ -15,6 +15,9 @@ export interface Secret extends KubeObject {
    * The kind of this object: always `Secret`.
    */
   kind: 'Secret';
+  /**
+   * Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.
+   */
   metadata: ObjectMeta;
   /**
    * Base64-encoded values by key.

@@ -17,8 +17,17 @@ export interface Service extends KubeObject {
    * The kind of this object: always `Service`.
    */
   kind: 'Service';
+  /**
+   * Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.
+   */
   metadata: ObjectMeta;
+  /**
+   * The desired behaviour of the service: its type, ports and the pods it sends traffic to.
+   */
   spec?: ServiceSpec;
+  /**
+   * The service's most recently observed state, such as its load balancer; read-only for clients.
+   */
   status?: ServiceStatus;
 }
 /**
@@ -55,6 +64,9 @@ export interface ServiceSpec {
    * `ClientIP` sends all connections of a client to the same pod; `None` (the default) does not.
    */
   sessionAffinity?: 'ClientIP' | 'None';
+  /**
+   * Settings of the session affinity, such as how long it lasts.
+   */
   sessionAffinityConfig?: SessionAffinityConfig;
   /**
    * Deprecated: the IP to ask the load balancer for, where the provider supports it.
@@ -109,6 +121,9 @@ export interface ServicePort {
    * The port's name; required, and unique, when the service has more than one port.
    */
   name?: string;
+  /**
+   * The port's protocol: `TCP` (the default), `UDP` or `SCTP`.
+   */
   protocol?: Protocol;
   /**
    * The application protocol of the port (`http`, `kubernetes.io/h2c`, ...), a hint for implementations.
@@ -118,6 +133,9 @@ export interface ServicePort {
    * The port the service listens on.
    */
   port: number;
+  /**
+   * The port of the pods traffic is sent to, as a number or the name of a container port; defaults to `port`.
+   */
   targetPort?: IntOrString;
   /**
    * For `NodePort` and `LoadBalancer` services: the port opened on every node, allocated from the node port range when not given.
@@ -128,6 +146,9 @@ export interface ServicePort {
  * `SessionAffinityConfig`.
  */
 export interface SessionAffinityConfig {
+  /**
+   * Settings of `ClientIP` session affinity.
+   */
   clientIP?: ClientIPConfig;
 }
 /**
@@ -143,6 +164,9 @@ export interface ClientIPConfig {
  * `ServiceStatus`.
  */
 export interface ServiceStatus {
+  /**
+   * The addresses of the service's load balancer, if it has one.
+   */
   loadBalancer?: LoadBalancerStatus;
   /**
    * The latest observations of the service's state.
@@ -187,6 +211,9 @@ export interface PortStatus {
    * The port number.
    */
   port: number;
+  /**
+   * The port's protocol: `TCP`, `UDP` or `SCTP`.
+   */
   protocol: Protocol;
   /**
    * What is wrong with the port, as a CamelCase reason; empty when it works.

@@ -3,6 +3,7 @@
 // fieldValidation), validation (schema + kind rules + metadata rules).
 
 import { invalid, strictDecodingError, type FieldError } from '../api/errors.js';
+import type { ResourceType } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { FieldValidation, ServiceWriteOptions, TypeContext } from './context.js';
 import { removeFieldPath } from './field-paths.js';
@@ -12,16 +13,16 @@ import { forbidden, invalidValue, required } from '../api/validation/field-error
 /** What the write is: a create, an update of the main resource, or of its status. */
 export type WriteKind = 'create' | 'update' | 'status';
 
-/** Applies `fieldValidation` to the unknown fields and drops them from `object`. */
-function handleUnknownFields(
-  ctx: TypeContext,
+/** Applies `fieldValidation` to the unknown fields of an object of `type` and drops them from it. */
+export function handleUnknownFields(
+  type: ResourceType,
   object: KubeObject,
   unknown: readonly string[],
   options: ServiceWriteOptions,
 ): void {
   if (unknown.length === 0) return;
   const mode: FieldValidation = options.fieldValidation ?? 'Warn';
-  const { kind, version } = ctx.type;
+  const { kind, version } = type;
   if (mode === 'Strict') {
     // Kubernetes refuses these while decoding, before validation: a 400.
     throw strictDecodingError(kind, version, unknown);
@@ -54,7 +55,7 @@ function validateAndFinish(
     operation,
     ...(old ? { old } : {}),
   });
-  handleUnknownFields(ctx, object, result.unknownFields, options);
+  handleUnknownFields(ctx.type, object, result.unknownFields, options);
   const errors = distinct([...extra, ...result.errors]);
   if (errors.length > 0) {
     throw invalid(ctx.type.kind, object.metadata.name ?? '', errors, ctx.type.group);

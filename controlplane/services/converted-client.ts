@@ -8,15 +8,15 @@
 
 import type { ListOptions, PatchType, WatchOptions } from '../api/cluster-api.js';
 import type { Conversion } from '../api/conversion/index.js';
-import { ApiError, badRequest, invalid, strictDecodingError } from '../api/errors.js';
+import { ApiError, badRequest, invalid } from '../api/errors.js';
 import { apiVersionOf } from '../api/resources.js';
 import type { KubeList, KubeObject, Status, WatchEvent } from '../api/types.js';
 import { checkSchemaAt } from '../api/validation/index.js';
 import type { ServiceDeleteOptions, ServiceWriteOptions } from './context.js';
-import { removeFieldPath } from './field-paths.js';
-import { isKubeObject, isRecord } from './object-utils.js';
+import { handleUnknownFields } from './admission.js';
 import { applyPatch } from './patch.js';
 import type { ServiceResourceClient } from './resource-client.js';
+import { checkTypeMeta } from './request-checks.js';
 import { subresourceNotFound } from './subresource-errors.js';
 
 /** Lost races a patch retries before answering 409, as the update loop does. */
@@ -37,34 +37,14 @@ export function createConvertedClient(
 
   /** Checks a served object as a client sent it; drops unknown fields per fieldValidation. */
   function accept(object: unknown, options: ServiceWriteOptions): KubeObject {
-    if (!isRecord(object)) {
-      throw badRequest(`the object provided is unrecognized (must be of type ${served.kind})`);
-    }
-    object['apiVersion'] ??= apiVersionOf(served);
-    object['kind'] ??= served.kind;
-    if (object['apiVersion'] !== apiVersionOf(served) || object['kind'] !== served.kind) {
-      throw badRequest(
-        `the API version in the data (${String(object['apiVersion'])}) does not match the expected API version (${apiVersionOf(served)})`,
-      );
-    }
-    object['metadata'] ??= {};
+    checkTypeMeta(served, object);
     const report = checkSchemaAt(conversion.schemaId, object);
-    const name = isRecord(object['metadata']) ? String(object['metadata']['name'] ?? '') : '';
+    const name = object.metadata.name ?? '';
     // A missing required field is a Go zero value until validation judges it,
     // which the stored type's validation does, on the converted object.
     const errors = report.errors.filter((e) => e.reason !== 'FieldValueRequired');
     if (errors.length > 0) throw invalid(served.kind, name, errors, served.group);
-    if (report.unknownFields.length > 0) {
-      const mode = options.fieldValidation ?? 'Warn';
-      if (mode === 'Strict') {
-        throw strictDecodingError(served.kind, served.version, report.unknownFields);
-      }
-      for (const field of report.unknownFields) {
-        if (mode === 'Warn') options.onWarning?.(`unknown field "${field}"`);
-        removeFieldPath(object, field);
-      }
-    }
-    if (!isKubeObject(object)) throw badRequest('the object is not a valid API object');
+    handleUnknownFields(served, object, report.unknownFields, options);
     return object;
   }
 

@@ -33,7 +33,7 @@ export async function createObject(
   options: ServiceWriteOptions = {},
 ): Promise<KubeObject> {
   const object: unknown = clone(request);
-  checkTypeMeta(ctx, object);
+  checkTypeMeta(ctx.type, object);
   const namespace = resolveWriteNamespace(ctx, object, options.namespace);
   const meta = object.metadata;
   if (namespace !== undefined) {

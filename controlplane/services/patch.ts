@@ -66,7 +66,7 @@ export async function patchObject(
       if (pinned !== undefined && pinned !== revision) throw conflict(ctx.type, name);
       const patched = applyPatch(ctx.type.kind, current, patch, type);
       if (!isKubeObject(patched)) throw badRequest('the patched object is not a valid API object');
-      checkTypeMeta(ctx, patched);
+      checkTypeMeta(ctx.type, patched);
       if (patched.metadata.name !== name) {
         throw badRequest(
           `the name of the object (${String(patched.metadata.name)}) does not match the name on the URL (${name})`,

@@ -2,7 +2,7 @@
 // body's apiVersion and kind, and its namespace against the request's.
 
 import { badRequest } from '../api/errors.js';
-import { apiVersionOf } from '../api/resources.js';
+import { apiVersionOf, type ResourceType } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { TypeContext } from './context.js';
 import { effectiveNamespace } from './object-access.js';
@@ -13,27 +13,27 @@ import { isKubeObject, isRecord } from './object-utils.js';
  * must match when given (Kubernetes' 400 wording) and are filled in when
  * absent (the endpoint says what the body is, as Kubernetes' decoder defaults them).
  */
-export function checkTypeMeta(ctx: TypeContext, object: unknown): asserts object is KubeObject {
+export function checkTypeMeta(type: ResourceType, object: unknown): asserts object is KubeObject {
   if (!isRecord(object))
-    throw badRequest(`the object provided is unrecognized (must be of type ${ctx.type.kind})`);
+    throw badRequest(`the object provided is unrecognized (must be of type ${type.kind})`);
   if (object['metadata'] === undefined) object['metadata'] = {};
   if (!isKubeObject(object)) {
     throw badRequest(
-      `${ctx.type.kind} in version "${ctx.type.version}" cannot be handled as a ${ctx.type.kind}: metadata must be an object`,
+      `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: metadata must be an object`,
     );
   }
-  const expected = apiVersionOf(ctx.type);
+  const expected = apiVersionOf(type);
   const body = object;
   if (body.apiVersion === undefined || body.apiVersion === '') body.apiVersion = expected;
-  if (body.kind === undefined || body.kind === '') body.kind = ctx.type.kind;
+  if (body.kind === undefined || body.kind === '') body.kind = type.kind;
   if (body.apiVersion !== expected) {
     throw badRequest(
       `the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${expected})`,
     );
   }
-  if (body.kind !== ctx.type.kind) {
+  if (body.kind !== type.kind) {
     throw badRequest(
-      `the kind in the data (${String(body.kind)}) does not match the expected kind (${ctx.type.kind})`,
+      `the kind in the data (${String(body.kind)}) does not match the expected kind (${type.kind})`,
     );
   }
 }

@@ -21,7 +21,7 @@ export async function updateObject(
 ): Promise<KubeObject> {
   if (kind === 'status' && !ctx.strategy.hasStatusSubresource) throw subresourceNotFound();
   const object: unknown = clone(request);
-  checkTypeMeta(ctx, object);
+  checkTypeMeta(ctx.type, object);
   const namespace = resolveWriteNamespace(ctx, object, options.namespace);
   const name = object.metadata.name;
   if (!name) throw badRequest('resource name may not be empty');

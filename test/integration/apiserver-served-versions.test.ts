@@ -165,6 +165,13 @@ t.test('v1 bodies are checked against v1, and errors change nothing', async (t) 
     json: { ...v1Hpa('v2body'), apiVersion: 'autoscaling/v2' },
   });
   t.equal(wrongVersion.status, 400);
+  t.match(wrongVersion.body.message, 'does not match the expected API version (autoscaling/v1)');
+  const wrongKind = await server.request<Status>(V1, {
+    method: 'POST',
+    json: { ...v1Hpa('scale'), kind: 'Scale' },
+  });
+  t.equal(wrongKind.status, 400);
+  t.match(wrongKind.body.message, 'does not match the expected kind (HorizontalPodAutoscaler)');
   const names = (await server.request<{ items: Hpa[] }>(V2)).body.items.map((i) => i.metadata.name);
   t.same(names, ['warned'], 'nothing refused was stored');
 });

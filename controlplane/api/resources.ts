@@ -172,15 +172,23 @@ export function resourceTypeByName(name: string): ResourceType | undefined {
   );
 }
 
+/** The entry of `table` served at `group`/`version`/`plural`, if any. */
+function typeIn(
+  table: readonly ResourceType[],
+  group: string,
+  version: string,
+  plural: string,
+): ResourceType | undefined {
+  return table.find((t) => t.group === group && t.version === version && t.plural === plural);
+}
+
 /** The review served at `group`/`version`/`plural`, if any. */
 export function reviewTypeAt(
   group: string,
   version: string,
   plural: string,
 ): ResourceType | undefined {
-  return REVIEW_TYPES.find(
-    (t) => t.group === group && t.version === version && t.plural === plural,
-  );
+  return typeIn(REVIEW_TYPES, group, version, plural);
 }
 
 /** The converted type served at `group`/`version`/`plural`, if any. */
@@ -189,9 +197,7 @@ export function convertedTypeAt(
   version: string,
   plural: string,
 ): ResourceType | undefined {
-  return CONVERTED_TYPES.find(
-    (t) => t.group === group && t.version === version && t.plural === plural,
-  );
+  return typeIn(CONVERTED_TYPES, group, version, plural);
 }
 
 /** The type served at `group`/`version`/`plural`, if any. */
@@ -200,7 +206,5 @@ export function resourceTypeAt(
   version: string,
   plural: string,
 ): ResourceType | undefined {
-  return RESOURCE_TYPES.find(
-    (t) => t.group === group && t.version === version && t.plural === plural,
-  );
+  return typeIn(RESOURCE_TYPES, group, version, plural);
 }

@@ -39,6 +39,20 @@ function isCpuUtilizationTarget(metric: Json): boolean {
   );
 }
 
+/**
+ * v1's cpu utilization (a spec's `target`, a status's `current`) as v2's
+ * Resource metric, first, before `others` (copied); just `others` without it.
+ */
+function withCpuMetric(others: Json[], side: 'target' | 'current', percentage: unknown): Json[] {
+  const kept = copyJson(others);
+  if (percentage === undefined) return kept;
+  const value =
+    side === 'target'
+      ? { type: 'Utilization', averageUtilization: percentage }
+      : { averageUtilization: percentage };
+  return [{ type: 'Resource', resource: { name: 'cpu', [side]: value } }, ...kept];
+}
+
 const SPEC_FIELDS = ['scaleTargetRef', 'minReplicas', 'maxReplicas'];
 const STATUS_FIELDS = ['observedGeneration', 'lastScaleTime', 'currentReplicas', 'desiredReplicas'];
 
@@ -88,44 +102,27 @@ export function horizontalPodAutoscalerFromV1(served: KubeObject, stored?: KubeO
   };
   if (isRecord(object['spec'])) {
     const spec = object['spec'];
-    const percentage = spec['targetCPUUtilizationPercentage'];
-    const others = records(oldSpec['metrics']).filter((m) => !isCpuUtilizationTarget(m));
-    const metrics =
-      percentage === undefined
-        ? others
-        : [
-            {
-              type: 'Resource',
-              resource: {
-                name: 'cpu',
-                target: { type: 'Utilization', averageUtilization: percentage },
-              },
-            },
-            ...others,
-          ];
+    const metrics = withCpuMetric(
+      records(oldSpec['metrics']).filter((m) => !isCpuUtilizationTarget(m)),
+      'target',
+      spec['targetCPUUtilizationPercentage'],
+    );
     converted['spec'] = {
       ...pick(spec, SPEC_FIELDS),
-      ...(metrics.length > 0 ? { metrics: copyJson(metrics) } : {}),
+      ...(metrics.length > 0 ? { metrics } : {}),
       ...pick(oldSpec, ['behavior']),
     };
   }
   if (isRecord(object['status'])) {
     const status = object['status'];
-    const percentage = status['currentCPUUtilizationPercentage'];
-    const others = records(oldStatus['currentMetrics']).filter((m) => !isCpuResource(m));
-    const currentMetrics =
-      percentage === undefined
-        ? others
-        : [
-            {
-              type: 'Resource',
-              resource: { name: 'cpu', current: { averageUtilization: percentage } },
-            },
-            ...others,
-          ];
+    const currentMetrics = withCpuMetric(
+      records(oldStatus['currentMetrics']).filter((m) => !isCpuResource(m)),
+      'current',
+      status['currentCPUUtilizationPercentage'],
+    );
     converted['status'] = {
       ...pick(status, STATUS_FIELDS),
-      ...(currentMetrics.length > 0 ? { currentMetrics: copyJson(currentMetrics) } : {}),
+      ...(currentMetrics.length > 0 ? { currentMetrics } : {}),
       ...pick(oldStatus, ['conditions']),
     };
   }

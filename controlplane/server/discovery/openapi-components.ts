@@ -20,23 +20,9 @@
 import { conversionOf } from '../../api/conversion/index.js';
 import { API_SCHEMAS, KIND_SCHEMA_IDS } from '../../api/generated/schemas.js';
 import { patchMetaFor, type PatchMeta } from '../../api/patch-meta.js';
+import type { SchemaNode } from '../../api/schema-node.js';
 import type { ResourceType } from '../../api/resources.js';
 import { RESOURCE_TYPES, REVIEW_TYPES } from '../../api/resources.js';
-
-/** A node of controlplane/api/schemas, as far as this reads it. */
-interface JsonSchemaNode {
-  readonly $ref?: string;
-  readonly type?: string | readonly string[];
-  readonly const?: unknown;
-  readonly enum?: readonly unknown[];
-  readonly format?: string;
-  readonly description?: string;
-  readonly properties?: Readonly<Record<string, JsonSchemaNode>>;
-  readonly required?: readonly string[];
-  readonly additionalProperties?: JsonSchemaNode | boolean;
-  readonly items?: JsonSchemaNode;
-  readonly definitions?: Readonly<Record<string, JsonSchemaNode>>;
-}
 
 /** An OpenAPI v3 schema object. */
 export type OpenApiSchema = Record<string, unknown>;
@@ -60,7 +46,7 @@ const APIMACHINERY_TYPES: Readonly<Record<string, { name: string; schema: OpenAp
 const OPENAPI_FORMATS = new Set(['int32', 'int64', 'double', 'byte', 'date-time']);
 
 const SCHEMA_FILES = new Map(
-  API_SCHEMAS.map((schema) => [schema.$id, schema as unknown as JsonSchemaNode]),
+  API_SCHEMAS.map((schema) => [schema.$id, schema as unknown as SchemaNode]),
 );
 
 function packageOf(group: string, version: string): string {
@@ -77,7 +63,7 @@ const FILE_PACKAGES = new Map<string, string>([
   }),
 ]);
 
-function schemaFile(file: string): JsonSchemaNode {
+function schemaFile(file: string): SchemaNode {
   const schema = SCHEMA_FILES.get(file);
   if (!schema) throw new Error(`no JSON Schema ${file}`);
   return schema;
@@ -102,7 +88,7 @@ function target(ref: string, file: string): { file: string; definition: string }
   };
 }
 
-function definitionAt(file: string, definition: string): JsonSchemaNode {
+function definitionAt(file: string, definition: string): SchemaNode {
   const node = schemaFile(file).definitions?.[definition];
   if (!node) throw new Error(`no definition ${definition} in ${file}`);
   return node;
@@ -178,7 +164,7 @@ class ComponentBuilder {
   }
 
   /** A type's component: its fields carry its description (see #field). */
-  #component(definition: JsonSchemaNode, file: string, name: string): OpenApiSchema {
+  #component(definition: SchemaNode, file: string, name: string): OpenApiSchema {
     const schema = this.#convert(definition, file, name);
     delete schema.description;
     return schema;
@@ -189,12 +175,7 @@ class ComponentBuilder {
    * (its patch meta is looked up there); `meta` is the patch meta of a node
    * written in place.
    */
-  #convert(
-    node: JsonSchemaNode,
-    file: string,
-    component?: string,
-    meta?: PatchMeta,
-  ): OpenApiSchema {
+  #convert(node: SchemaNode, file: string, component?: string, meta?: PatchMeta): OpenApiSchema {
     const own = component ? this.#patchMeta.get(component) : meta;
     const out: OpenApiSchema = {};
     if (node.description !== undefined) out.description = node.description;
@@ -229,7 +210,7 @@ class ComponentBuilder {
    * own has its type's: the types' components have none, so that kubectl
    * explain prints each once.
    */
-  #field(node: JsonSchemaNode, file: string, meta: PatchMeta | undefined): OpenApiSchema {
+  #field(node: SchemaNode, file: string, meta: PatchMeta | undefined): OpenApiSchema {
     const description = node.description ?? this.#typeDescription(node, file);
     const described = description !== undefined ? { description } : {};
     if (node.$ref === undefined) {
@@ -246,13 +227,13 @@ class ComponentBuilder {
   }
 
   /** An item or map value: a bare reference, or the node in place. */
-  #value(node: JsonSchemaNode, file: string, meta: PatchMeta | undefined): OpenApiSchema {
+  #value(node: SchemaNode, file: string, meta: PatchMeta | undefined): OpenApiSchema {
     if (node.$ref !== undefined) return this.#reference(node.$ref, file, meta);
     return this.#convert(node, file, undefined, meta);
   }
 
   /** The description of the type a node refers to, directly or as its items or values. */
-  #typeDescription(node: JsonSchemaNode, file: string): string | undefined {
+  #typeDescription(node: SchemaNode, file: string): string | undefined {
     const values = typeof node.additionalProperties === 'object' ? node.additionalProperties : {};
     const ref = node.$ref ?? node.items?.$ref ?? values.$ref;
     if (ref === undefined) return undefined;

@@ -6,20 +6,7 @@
 // those of a server of the same version.
 
 import { API_SCHEMAS, type ApiSchema } from '../../../controlplane/api/generated/schemas.js';
-
-/** A JSON Schema node, as far as explain reads it. */
-interface SchemaNode {
-  readonly $ref?: string;
-  readonly type?: string | readonly string[];
-  readonly const?: unknown;
-  readonly enum?: readonly unknown[];
-  readonly description?: string;
-  readonly properties?: Readonly<Record<string, SchemaNode>>;
-  readonly required?: readonly string[];
-  readonly additionalProperties?: SchemaNode | boolean;
-  readonly items?: SchemaNode;
-  readonly definitions?: Readonly<Record<string, SchemaNode>>;
-}
+import type { SchemaNode } from '../../../controlplane/api/schema-node.js';
 
 /** A node with the file its `$ref`s are relative to, and the definition it came from. */
 interface Located {

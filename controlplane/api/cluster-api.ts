@@ -26,21 +26,31 @@ export interface WatchOptions extends ListOptions {
   readonly timeoutSeconds?: number;
 }
 
-/** The patch formats of `PATCH`, by their Content-Type. */
-export type PatchType = 'merge' | 'json' | 'strategic';
+/**
+ * The patch formats of `PATCH`, by their Content-Type. `apply` is
+ * server-side apply: the body is the manager's whole configuration of the
+ * object (a fieldManager is required; see WriteOptions.force).
+ */
+export type PatchType = 'merge' | 'json' | 'strategic' | 'apply';
 
 export const PATCH_CONTENT_TYPES: Readonly<Record<PatchType, string>> = {
   merge: 'application/merge-patch+json',
   json: 'application/json-patch+json',
   strategic: 'application/strategic-merge-patch+json',
+  apply: 'application/apply-patch+yaml',
 };
 
 export interface WriteOptions {
   readonly namespace?: string;
   /** `All`: validate and default, store nothing. */
   readonly dryRun?: 'All';
-  /** Who is writing (recorded in managedFields when kept). */
+  /**
+   * Who is writing: recorded in managedFields (of objects that have them, see
+   * server-side apply); required by an `apply` patch.
+   */
   readonly fieldManager?: string;
+  /** An `apply` patch only: take over the fields other managers own instead of a 409 Conflict. */
+  readonly force?: boolean;
 }
 
 export interface DeleteOptions {

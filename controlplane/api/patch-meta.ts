@@ -12,8 +12,13 @@
 export interface PatchMeta {
   /** Fields of an object. */
   readonly fields?: Readonly<Record<string, PatchMeta>>;
-  /** Set for lists that merge: the key identifying items, or undefined for lists of scalars (merged as a set). */
-  readonly list?: { readonly mergeKey?: string };
+  /**
+   * Set for lists that merge: the key identifying items, or undefined for
+   * lists of scalars (merged as a set). `mapKeys` are the key fields server-side
+   * apply identifies items by (Kubernetes' `listMapKey`s) where they are more
+   * than the merge key (a port is its number and its protocol).
+   */
+  readonly list?: { readonly mergeKey?: string; readonly mapKeys?: readonly string[] };
   /** The items of a merging list. */
   readonly items?: PatchMeta;
   /**
@@ -23,10 +28,23 @@ export interface PatchMeta {
    * server honours `$retainKeys` wherever a patch has it.
    */
   readonly retainKeys?: boolean;
+  /**
+   * Server-side apply owns the whole value as one field (Kubernetes'
+   * `structType=atomic`: a Deployment's label selector), so one manager's
+   * selector never merges with another's.
+   */
+  readonly atomic?: boolean;
 }
 
-function mergeList(mergeKey: string, items: PatchMeta = {}): PatchMeta {
-  return { list: { mergeKey }, items };
+function mergeList(mergeKey: string, items: PatchMeta = {}, mapKeys?: string[]): PatchMeta {
+  return { list: { mergeKey, ...(mapKeys ? { mapKeys } : {}) }, items };
+}
+
+/** The fields identifying an item of a merging list for server-side apply; none for a set of scalars. */
+export function listMapKeys(meta: PatchMeta): readonly string[] {
+  const list = meta.list;
+  if (!list) return [];
+  return list.mapKeys ?? (list.mergeKey !== undefined ? [list.mergeKey] : []);
 }
 
 /** A list of scalars merged as a set (`finalizers`, `podCIDRs`). */
@@ -40,7 +58,7 @@ const OBJECT_META: PatchMeta = {
 
 const CONTAINER: PatchMeta = {
   fields: {
-    ports: mergeList('containerPort'),
+    ports: mergeList('containerPort', {}, ['containerPort', 'protocol']),
     env: mergeList('name'),
     volumeMounts: mergeList('mountPath'),
     volumeDevices: mergeList('devicePath'),
@@ -55,7 +73,7 @@ const POD_SPEC: PatchMeta = {
     volumes: { ...mergeList('name'), retainKeys: true },
     imagePullSecrets: mergeList('name'),
     hostAliases: mergeList('ip'),
-    topologySpreadConstraints: mergeList('topologyKey'),
+    topologySpreadConstraints: mergeList('topologyKey', {}, ['topologyKey', 'whenUnsatisfiable']),
     schedulingGates: mergeList('name'),
     resourceClaims: { ...mergeList('name'), retainKeys: true },
   },
@@ -67,10 +85,13 @@ const POD_STATUS: PatchMeta = {
 
 const POD_TEMPLATE: PatchMeta = { fields: { metadata: OBJECT_META, spec: POD_SPEC } };
 
+/** `metav1.LabelSelector`, which Kubernetes tags `structType=atomic`. */
+const LABEL_SELECTOR: PatchMeta = { atomic: true };
+
 const REPLICA_SET: PatchMeta = {
   fields: {
     metadata: OBJECT_META,
-    spec: { fields: { template: POD_TEMPLATE } },
+    spec: { fields: { template: POD_TEMPLATE, selector: LABEL_SELECTOR } },
     status: { fields: { conditions: CONDITIONS } },
   },
 };
@@ -78,7 +99,9 @@ const REPLICA_SET: PatchMeta = {
 const DEPLOYMENT: PatchMeta = {
   fields: {
     metadata: OBJECT_META,
-    spec: { fields: { template: POD_TEMPLATE, strategy: { retainKeys: true } } },
+    spec: {
+      fields: { template: POD_TEMPLATE, strategy: { retainKeys: true }, selector: LABEL_SELECTOR },
+    },
     status: { fields: { conditions: CONDITIONS } },
   },
 };
@@ -101,7 +124,7 @@ const BY_KIND: Readonly<Record<string, PatchMeta>> = {
   Service: {
     fields: {
       metadata: OBJECT_META,
-      spec: { fields: { ports: mergeList('port') } },
+      spec: { fields: { ports: mergeList('port', {}, ['port', 'protocol']) } },
       status: { fields: { conditions: CONDITIONS } },
     },
   },

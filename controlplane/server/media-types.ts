@@ -6,7 +6,7 @@
 
 import type { PatchType } from '../api/cluster-api.js';
 import { PATCH_CONTENT_TYPES } from '../api/cluster-api.js';
-import { ApiError, failure, notAcceptable, unsupportedMediaType } from '../api/errors.js';
+import { notAcceptable, unsupportedMediaType } from '../api/errors.js';
 
 /** One entry of an Accept header. */
 export interface MediaRange {
@@ -146,19 +146,14 @@ export function bodyFormatOf(contentType: string | undefined): BodyFormat {
   throw unsupportedMediaType(mediaType, OBJECT_MEDIA_TYPES);
 }
 
-const APPLY_PATCH_TYPES = new Set(['application/apply-patch+yaml', 'application/apply-patch+cbor']);
-
 /**
- * The patch type of a PATCH body's Content-Type. 415 for anything else,
- * server-side apply included (it says so: kubectl then suggests client-side apply).
+ * The patch type of a PATCH body's Content-Type; 415 for anything else
+ * (an apply in CBOR included: Skiff reads apply configurations as YAML or JSON).
  */
 export function patchTypeOf(contentType: string | undefined): PatchType {
   const mediaType = mediaTypeOf(contentType);
   for (const [type, media] of Object.entries(PATCH_CONTENT_TYPES)) {
     if (media === mediaType) return type as PatchType;
   }
-  const error = unsupportedMediaType(mediaType || '<none>', Object.values(PATCH_CONTENT_TYPES));
-  if (!APPLY_PATCH_TYPES.has(mediaType)) throw error;
-  const message = `${error.message} (server-side apply is not supported by Skiff; use client-side apply)`;
-  throw new ApiError(failure(415, 'UnsupportedMediaType', message));
+  throw unsupportedMediaType(mediaType || '<none>', Object.values(PATCH_CONTENT_TYPES));
 }

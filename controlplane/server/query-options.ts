@@ -150,6 +150,17 @@ function dryRunOf(values: readonly string[]): 'All' | undefined {
 export interface HttpWriteOptions extends WriteOptions {
   readonly fieldValidation?: FieldValidation;
   readonly onWarning?: (message: string) => void;
+  readonly onCreated?: () => void;
+}
+
+/**
+ * The field manager Kubernetes names a write without `fieldManager` after:
+ * its User-Agent up to the first `/` (`kubectl/v1.32.0 (linux/amd64) ...` → `kubectl`).
+ */
+export function managerFromUserAgent(userAgent: string | undefined): string | undefined {
+  const prefix = (userAgent ?? '').split('/')[0]?.trim() ?? '';
+  const printable = prefix.replace(/[^\x20-\x7e]/g, '').slice(0, 128);
+  return printable === '' ? undefined : printable;
 }
 
 /** Options of create, update, patch and subresource writes. */
@@ -166,10 +177,12 @@ export function writeOptionsOf(
   }
   const fieldValidation = fieldValidationOf(query);
   const dryRun = dryRunOf(query.getAll('dryRun').filter((v) => v !== ''));
+  const force = booleanParam(query, 'force');
   return {
     ...(namespace !== undefined ? { namespace } : {}),
     ...(dryRun ? { dryRun } : {}),
     ...optional('fieldManager', fieldManager),
+    ...(force !== undefined ? { force } : {}),
     ...(fieldValidation ? { fieldValidation } : {}),
   };
 }

@@ -136,7 +136,10 @@ export async function readOptionalObjectBody(
   return value;
 }
 
-/** A PATCH body: JSON for every patch type (an array for JSON Patch, an object otherwise). */
+/**
+ * A PATCH body: JSON (an array for JSON Patch, an object otherwise), or for
+ * server-side apply a YAML (or JSON) object.
+ */
 export async function readPatchBody(
   request: IncomingMessage,
   limit: number,
@@ -144,7 +147,7 @@ export async function readPatchBody(
 ): Promise<unknown> {
   const bytes = await readBody(request, limit);
   if (bytes.length === 0) throw badRequest('the patch body is empty');
-  const patch = parseDocument(bytes, 'json');
+  const patch = parseDocument(bytes, type === 'apply' ? 'yaml' : 'json');
   if (type === 'json' && !Array.isArray(patch)) {
     throw badRequest('a JSON Patch (application/json-patch+json) must be an array of operations');
   }

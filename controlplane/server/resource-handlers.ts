@@ -21,6 +21,7 @@ import {
   includeObjectOf,
   isWatch,
   listOptionsOf,
+  managerFromUserAgent,
   sendsInitialEvents,
   watchOptionsOf,
   writeOptionsOf,
@@ -118,10 +119,19 @@ export async function get(call: ResourceCall, name: string): Promise<void> {
   sendJson(call.response, 200, view.object(object));
 }
 
-/** The write options of a call: its query's, with warnings going to the response. */
-export function writeOptions(call: ResourceCall): HttpWriteOptions {
+/**
+ * The write options of a call: its query's, with warnings going to the
+ * response. A write that names no field manager is its user agent's (as in
+ * Kubernetes), except an apply, which must name one.
+ */
+export function writeOptions(call: ResourceCall, apply = false): HttpWriteOptions {
+  const options = writeOptionsOf(call.query, call.target.namespace);
+  const manager = apply ? undefined : managerFromUserAgent(call.request.headers['user-agent']);
   return {
-    ...writeOptionsOf(call.query, call.target.namespace),
+    ...(options.fieldManager === undefined && manager !== undefined
+      ? { fieldManager: manager }
+      : {}),
+    ...options,
     onWarning: (message) => addWarning(call.response, message),
   };
 }
@@ -175,12 +185,14 @@ export async function patch(
   writeAnswer(call);
   const type = patchTypeOf(call.request.headers['content-type']);
   const body = await readPatchBody(call.request, call.settings.maxBodyBytes, type);
+  let created = false;
   const options = {
-    ...writeOptions(call),
+    ...writeOptions(call, type === 'apply'),
     ...(subresource ? { subresource } : {}),
+    onCreated: () => (created = true),
   };
   const patched = await call.client.patch(name, body, type, options);
-  sendJson(call.response, 200, patched);
+  sendJson(call.response, created ? 201 : 200, patched);
 }
 
 /** DELETE of an object: the deleted object (or the one now terminating), or a Status. */

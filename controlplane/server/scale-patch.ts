@@ -6,7 +6,7 @@
 
 import jsonpatch from 'fast-json-patch';
 import type { PatchType, Scale } from '../api/cluster-api.js';
-import { badRequest, invalid } from '../api/errors.js';
+import { ApiError, badRequest, failure, invalid } from '../api/errors.js';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -47,6 +47,15 @@ export function applyJsonPatch(
 
 /** The Scale that results from `patch`: only `spec.replicas` may change (a whole number ≥ 0). */
 export function patchScale(current: Scale, patch: unknown, type: PatchType, name: string): Scale {
+  if (type === 'apply') {
+    throw new ApiError(
+      failure(
+        415,
+        'UnsupportedMediaType',
+        'server-side apply of the scale subresource is not supported by Skiff; apply the object, or use a merge patch',
+      ),
+    );
+  }
   const patched =
     type === 'json' ? applyJsonPatch(current, patch, 'Scale', name) : mergePatch(current, patch);
   if (!isObject(patched) || !isObject(patched.spec))

@@ -3,8 +3,10 @@
 // fieldValidation), validation (schema + kind rules + metadata rules).
 
 import { invalid, strictDecodingError, type FieldError } from '../api/errors.js';
+import type { ManagedFieldsEntry } from '../api/generated/meta.js';
 import type { ResourceType } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
+import { managedFieldsAfterUpdate } from './apply/update-tracking.js';
 import type { FieldValidation, ServiceWriteOptions, TypeContext } from './context.js';
 import { removeFieldPath } from './field-paths.js';
 import { clone, deepEqual } from './object-utils.js';
@@ -130,6 +132,14 @@ function carryOverMetadata(next: KubeObject, old: KubeObject): FieldError[] {
   return errors;
 }
 
+/** How an update's managedFields are decided (update-tracking.ts unless an apply decided them). */
+export interface ManagedFieldsOptions {
+  /** The subresource written through (`scale`); `status` for a status update. */
+  readonly subresource?: string;
+  /** The entries a server-side apply computed, stored as they are. */
+  readonly applied?: readonly ManagedFieldsEntry[];
+}
+
 /**
  * An update of `old` to `requested` (the main resource, or its status).
  * Returns the object to store.
@@ -140,8 +150,10 @@ export function admitUpdate(
   old: KubeObject,
   kind: 'update' | 'status',
   options: ServiceWriteOptions,
+  fields: ManagedFieldsOptions = {},
 ): KubeObject {
   let next = clone(requested);
+  const requestedFields = next.metadata.managedFields;
   const metaErrors = carryOverMetadata(next, old);
   next = ctx.services.schema.applyDefaults(ctx.type, next);
   if (kind === 'status') {
@@ -157,5 +169,11 @@ export function admitUpdate(
     ...metaErrors,
     ...(kind === 'update' ? ctx.strategy.validateUpdate(next, old) : []),
   ];
-  return validateAndFinish(ctx, next, 'update', options, old, extra);
+  const admitted = validateAndFinish(ctx, next, 'update', options, old, extra);
+  const subresource = kind === 'status' ? 'status' : (fields.subresource ?? '');
+  const managedFields = fields.applied
+    ? [...fields.applied]
+    : managedFieldsAfterUpdate(ctx, old, admitted, requestedFields, subresource, options);
+  if (managedFields && managedFields.length > 0) admitted.metadata.managedFields = managedFields;
+  return admitted;
 }

@@ -19,6 +19,8 @@ export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 export interface ServiceWriteOptions extends WriteOptions {
   readonly fieldValidation?: FieldValidation;
   readonly onWarning?: (message: string) => void;
+  /** Called when a patch created its object (a server-side apply of a missing one): HTTP answers 201. */
+  readonly onCreated?: () => void;
 }
 
 /** Delete options of the services (the contract's, unchanged today). */

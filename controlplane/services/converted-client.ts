@@ -8,7 +8,7 @@
 
 import type { ListOptions, PatchType, WatchOptions } from '../api/cluster-api.js';
 import type { Conversion } from '../api/conversion/index.js';
-import { ApiError, badRequest, invalid } from '../api/errors.js';
+import { ApiError, badRequest, failure, invalid } from '../api/errors.js';
 import { apiVersionOf } from '../api/resources.js';
 import type { KubeList, KubeObject, Status, WatchEvent } from '../api/types.js';
 import { checkSchemaAt } from '../api/validation/index.js';
@@ -60,6 +60,17 @@ export function createConvertedClient(
     type: PatchType,
     options: ServiceWriteOptions & { readonly subresource?: 'status' },
   ): Promise<KubeObject> {
+    if (type === 'apply') {
+      // Field sets are written in the stored version; converting an applied
+      // configuration (a partial object) between versions is not done.
+      throw new ApiError(
+        failure(
+          415,
+          'UnsupportedMediaType',
+          `server-side apply is not supported for ${served.plural}.${apiVersionOf(served)} by Skiff; apply the ${apiVersionOf(conversion.stored)} form`,
+        ),
+      );
+    }
     const get = options.namespace !== undefined ? { namespace: options.namespace } : {};
     for (let attempt = 1; ; attempt++) {
       const current = await stored.get(name, get);

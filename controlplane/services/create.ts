@@ -26,11 +26,15 @@ function resetServerMetadata(ctx: TypeContext, object: KubeObject): void {
   else delete meta.generation;
 }
 
-/** The ResourceClient `create` verb. */
+/**
+ * The ResourceClient `create` verb. `finish` sees the admitted object last
+ * (a server-side apply that creates records its managedFields there).
+ */
 export async function createObject(
   ctx: TypeContext,
   request: KubeObject,
   options: ServiceWriteOptions = {},
+  finish?: (admitted: KubeObject) => void,
 ): Promise<KubeObject> {
   const object: unknown = clone(request);
   checkTypeMeta(ctx.type, object);
@@ -48,6 +52,7 @@ export async function createObject(
   if (prefix !== undefined) meta.name = generateName(prefix);
 
   const admitted = admitCreate(ctx, object, options);
+  finish?.(admitted);
   if (options.dryRun === 'All') return admitted;
   const { allocator } = ctx.strategy;
   const claims = allocator ? await allocator.allocate(ctx.services.store, admitted) : [];

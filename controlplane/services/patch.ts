@@ -8,6 +8,7 @@ import type { PatchType } from '../api/cluster-api.js';
 import { badRequest, conflict } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { admitUpdate } from './admission.js';
+import { applyObject, forceOnlyForApply } from './apply/server-side-apply.js';
 import type { ServiceWriteOptions, TypeContext } from './context.js';
 import { effectiveNamespace } from './object-access.js';
 import { isKubeObject, isRecord } from './object-utils.js';
@@ -24,7 +25,7 @@ export function applyPatch(
   kind: string,
   current: KubeObject,
   patch: unknown,
-  type: PatchType,
+  type: Exclude<PatchType, 'apply'>,
 ): unknown {
   switch (type) {
     case 'merge':
@@ -37,7 +38,7 @@ export function applyPatch(
 }
 
 /** A resourceVersion the patch itself sets (an optimistic-concurrency patch). */
-function pinnedVersion(patch: unknown, type: PatchType): number | undefined {
+function pinnedVersion(patch: unknown, type: Exclude<PatchType, 'apply'>): number | undefined {
   if (type === 'json' || !isRecord(patch) || !isRecord(patch['metadata'])) return undefined;
   const rv = patch['metadata']['resourceVersion'];
   return typeof rv === 'string' ? parseResourceVersion(rv) : undefined;
@@ -51,9 +52,11 @@ export async function patchObject(
   type: PatchType,
   options: ServiceWriteOptions & { readonly subresource?: 'status' } = {},
 ): Promise<KubeObject> {
+  if (type === 'apply') return applyObject(ctx, name, patch, options);
   if (type !== 'merge' && type !== 'json' && type !== 'strategic') {
     throw badRequest(`unsupported patch type: ${String(type)}`);
   }
+  if (options.force !== undefined) throw forceOnlyForApply();
   const status = options.subresource === 'status';
   if (status && !ctx.strategy.hasStatusSubresource) throw subresourceNotFound();
   const namespace = effectiveNamespace(ctx, options.namespace);

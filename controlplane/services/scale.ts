@@ -83,7 +83,7 @@ export async function updateScale(
       if (replicas === undefined) delete spec['replicas'];
       else spec['replicas'] = replicas;
       next['spec'] = spec;
-      return admitUpdate(ctx, next, current, 'update', options);
+      return admitUpdate(ctx, next, current, 'update', options, { subresource: 'scale' });
     },
     { pinned: expected !== undefined, dryRun: options.dryRun === 'All' },
   );

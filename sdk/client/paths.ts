@@ -61,7 +61,11 @@ export function watchQuery(options: WatchOptions): Query {
 
 /** The query of create, update and patch. */
 export function writeQuery(options: WriteOptions): Query {
-  return { dryRun: options.dryRun, fieldManager: options.fieldManager };
+  return {
+    dryRun: options.dryRun,
+    fieldManager: options.fieldManager,
+    force: options.force,
+  };
 }
 
 /** `?a=1&b=x` (or '') from the defined values of `query`. */

@@ -176,6 +176,41 @@ t.test('deployments: create with apps/v1 defaults, scale subresource, delete', a
   t.equal(codeOf(gone), 404);
 });
 
+t.test('server-side apply through KubernetesObjectApi: create, conflict, force', async (t) => {
+  const objects = kubeconfig.makeApiClient(k8s.KubernetesObjectApi);
+  const config = (data: Record<string, string>): k8s.V1ConfigMap => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'applied', namespace },
+    data,
+  });
+  const apply = (data: Record<string, string>, manager: string, force = false) =>
+    objects.patch(
+      config(data),
+      undefined,
+      undefined,
+      manager,
+      force,
+      k8s.PatchStrategy.ServerSideApply,
+    );
+  const created = await apply({ a: '1' }, 'deployer');
+  t.same(created.data, { a: '1' });
+  t.same(
+    created.metadata?.managedFields?.map((e) => [e.manager, e.operation]),
+    [['deployer', 'Apply']],
+  );
+  const conflict = await apply({ a: '2' }, 'other').catch((e: unknown) => e);
+  t.equal(codeOf(conflict), 409, 'another manager changing the field conflicts');
+  const forced = await apply({ a: '2' }, 'other', true);
+  t.same(forced.data, { a: '2' }, 'forced, it takes the field');
+  t.same(
+    forced.metadata?.managedFields?.map((e) => e.manager),
+    ['other'],
+    'the first manager owns nothing any more',
+  );
+  await core.deleteNamespacedConfigMap({ namespace, name: 'applied' });
+});
+
 t.test('autoscalers: one object, in autoscaling/v1 and autoscaling/v2', async (t) => {
   const v1 = kubeconfig.makeApiClient(k8s.AutoscalingV1Api);
   const v2 = kubeconfig.makeApiClient(k8s.AutoscalingV2Api);

@@ -369,6 +369,79 @@ if (!existsSync(KUBECTL)) {
     t.equal(deleted.code, 0, deleted.stderr);
   });
 
+  t.test('apply --server-side: ownership, conflicts, --force-conflicts, removal', async (t) => {
+    const manifest = (replicas: number, env: unknown[], volume: unknown) =>
+      JSON.stringify({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'ssa' },
+        spec: {
+          replicas,
+          selector: { matchLabels: { app: 'ssa' } },
+          template: {
+            metadata: { labels: { app: 'ssa' } },
+            spec: {
+              containers: [{ name: 'web', image: 'registry.local/web:v1', env }],
+              volumes: [{ name: 'data', ...(volume as object) }],
+            },
+          },
+        },
+      });
+    const file = path.join(work, 'ssa.json');
+    const both = [
+      { name: 'KEEP', value: '1' },
+      { name: 'DROP', value: '2' },
+    ];
+    await writeFile(file, manifest(2, both, { emptyDir: {} }));
+    const created = await kubectl('apply', '--server-side', '-f', file);
+    t.equal(created.stdout, 'deployment.apps/ssa serverside-applied\n', created.stderr);
+    const managers = async () => {
+      const out = await kubectl('get', 'deploy', 'ssa', '-o', 'json', '--show-managed-fields');
+      const live = JSON.parse(out.stdout) as {
+        metadata: { managedFields?: { manager: string; operation: string }[] };
+      };
+      return (live.metadata.managedFields ?? []).map((e) => `${e.manager}/${e.operation}`);
+    };
+    t.same(await managers(), ['kubectl/Apply'], 'kubectl applies as the "kubectl" manager');
+
+    const scaled = await kubectl('scale', 'deploy', 'ssa', '--replicas=4');
+    t.equal(scaled.code, 0, scaled.stderr);
+    t.same(await managers(), ['kubectl/Apply', 'kubectl.1.32/Update'], 'the scale is recorded');
+    const refused = await kubectl('apply', '--server-side', '-f', file);
+    t.not(refused.code, 0, 'a field another manager set is a conflict');
+    t.match(
+      refused.stderr,
+      /Apply failed with 1 conflict: conflict with "kubectl\.1\.32".*: \.spec\.replicas/,
+    );
+    t.match(refused.stderr, /--force-conflicts/, 'kubectl explains how to resolve it');
+    const replicas = async () =>
+      (await kubectl('get', 'deploy', 'ssa', '-o', 'jsonpath={.spec.replicas}')).stdout;
+    t.equal(await replicas(), '4', 'the refused apply changed nothing');
+
+    await writeFile(
+      file,
+      manifest(2, [{ name: 'KEEP', value: '1' }], { hostPath: { path: '/srv' } }),
+    );
+    const forced = await kubectl('apply', '--server-side', '--force-conflicts', '-f', file);
+    t.equal(forced.stdout, 'deployment.apps/ssa serverside-applied\n', forced.stderr);
+    t.equal(await replicas(), '2');
+    const spec = JSON.parse(
+      (await kubectl('get', 'deploy', 'ssa', '-o', 'jsonpath={.spec.template.spec}')).stdout,
+    ) as { containers: { env: unknown[] }[]; volumes: unknown[] };
+    t.same(spec.containers[0]?.env, [{ name: 'KEEP', value: '1' }], 'a dropped variable is gone');
+    t.same(
+      spec.volumes,
+      [{ name: 'data', hostPath: { path: '/srv', type: '' } }],
+      'the dropped emptyDir is gone, the new source set',
+    );
+    t.same(await managers(), ['kubectl/Apply'], 'forcing took replicas back');
+
+    const dryRun = await kubectl('apply', '--server-side', '--dry-run=server', '-f', file);
+    t.equal(dryRun.stdout, 'deployment.apps/ssa serverside-applied (server dry run)\n');
+    const deleted = await kubectl('delete', '-f', file);
+    t.equal(deleted.code, 0, deleted.stderr);
+  });
+
   t.test('autoscale: the autoscaling/v1 HPA kubectl writes, read in both versions', async (t) => {
     const made = await kubectl(
       'autoscale',

@@ -173,6 +173,54 @@ t.test('kubia.yaml: a deployment and a NodePort service', async (t) => {
   t.equal(service.spec.ports[0]?.targetPort, 8080);
 });
 
+t.test('apply --server-side: managers, conflicts and --force-conflicts', async (t) => {
+  const config = (replicas: number) =>
+    [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: owned}',
+      'spec:',
+      `  replicas: ${replicas}`,
+      '  selector: {matchLabels: {app: owned}}',
+      '  template:',
+      '    metadata: {labels: {app: owned}}',
+      '    spec: {containers: [{name: web, image: "registry.local/web:v1"}]}',
+    ].join('\n');
+  const env = { KUBECONFIG: controlPlane.kubeconfig };
+  const applied = await skiff(['apply', '--server-side', '-f', '-'], { input: config(2), env });
+  t.equal(applied.stdout, 'deployment.apps/owned serverside-applied\n', applied.stderr);
+  const hidden = await kube('get', 'deploy', 'owned', '-o', 'yaml');
+  t.notMatch(hidden.stdout, /managedFields/, '-o yaml hides managedFields, as kubectl does');
+  const shown = await kube('get', 'deploy', 'owned', '-o', 'json', '--show-managed-fields');
+  const live = JSON.parse(shown.stdout) as {
+    metadata: { managedFields: { manager: string; operation: string }[] };
+  };
+  t.same(
+    live.metadata.managedFields.map((e) => `${e.manager}/${e.operation}`),
+    ['skiff/Apply'],
+  );
+
+  const other = ['apply', '--server-side', '--field-manager', 'other', '-f', '-'];
+  const refused = await skiff(other, { input: config(3), env });
+  t.equal(refused.code, 1);
+  t.match(
+    refused.stderr,
+    /^error: Apply failed with 1 conflict: conflict with "skiff": \.spec\.replicas\n/,
+  );
+  t.match(refused.stderr, /--force-conflicts/);
+  const forced = await skiff([...other, '--force-conflicts'], { input: config(3), env });
+  t.equal(forced.stdout, 'deployment.apps/owned serverside-applied\n', forced.stderr);
+  const after = JSON.parse((await kube('get', 'deploy', 'owned', '-o', 'json')).stdout) as {
+    spec: { replicas: number };
+  };
+  t.equal(after.spec.replicas, 3);
+
+  const misuse = await kube('apply', '--force-conflicts', '-f', manifest('seed-pod.yaml'));
+  t.equal(misuse.code, 1);
+  t.match(misuse.stderr, /--force-conflicts only works with --server-side/);
+  t.equal((await kube('delete', 'deploy', 'owned')).code, 0);
+});
+
 t.test('delete by file and by name; api-resources', async (t) => {
   const byFile = await kube('delete', '-f', manifest('seed-deployment.yaml'));
   t.equal(

@@ -122,15 +122,18 @@ export async function get(call: ResourceCall, name: string): Promise<void> {
 /**
  * The write options of a call: its query's, with warnings going to the
  * response. A write that names no field manager is its user agent's (as in
- * Kubernetes), except an apply, which must name one.
+ * Kubernetes); `manager: 'query'` keeps only the query's (an apply must name
+ * one; a create records no managedFields).
  */
-export function writeOptions(call: ResourceCall, apply = false): HttpWriteOptions {
+export function writeOptions(
+  call: ResourceCall,
+  manager: 'query' | 'userAgent' = 'userAgent',
+): HttpWriteOptions {
   const options = writeOptionsOf(call.query, call.target.namespace);
-  const manager = apply ? undefined : managerFromUserAgent(call.request.headers['user-agent']);
+  const agent =
+    manager === 'userAgent' ? managerFromUserAgent(call.request.headers['user-agent']) : undefined;
   return {
-    ...(options.fieldManager === undefined && manager !== undefined
-      ? { fieldManager: manager }
-      : {}),
+    ...(options.fieldManager === undefined && agent !== undefined ? { fieldManager: agent } : {}),
     ...options,
     onWarning: (message) => addWarning(call.response, message),
   };
@@ -161,7 +164,7 @@ export async function create(call: ResourceCall): Promise<void> {
   writeAnswer(call);
   const body = await readObjectBody(call.request, call.settings.maxBodyBytes);
   const object = checkBody(body, bodyTarget(call));
-  const created = await call.client.create(object, writeOptions(call));
+  const created = await call.client.create(object, writeOptions(call, 'query'));
   sendJson(call.response, 201, created);
 }
 
@@ -187,7 +190,7 @@ export async function patch(
   const body = await readPatchBody(call.request, call.settings.maxBodyBytes, type);
   let created = false;
   const options = {
-    ...writeOptions(call, type === 'apply'),
+    ...writeOptions(call, type === 'apply' ? 'query' : 'userAgent'),
     ...(subresource ? { subresource } : {}),
     onCreated: () => (created = true),
   };

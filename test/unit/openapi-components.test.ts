@@ -5,7 +5,7 @@
 import t from 'tap';
 import type { Test } from 'tap';
 import { conversionOf } from '../../controlplane/api/conversion/index.js';
-import { patchMetaFor, type PatchMeta } from '../../controlplane/api/patch-meta.js';
+import { listMapKeys, patchMetaFor, type PatchMeta } from '../../controlplane/api/patch-meta.js';
 import { servedGroupVersions, typesAt } from '../../controlplane/server/discovery/documents.js';
 import { openApiDocument } from '../../controlplane/server/discovery/openapi.js';
 
@@ -148,6 +148,12 @@ function checkPatchMeta(
       .join(',');
     t.equal(property['x-kubernetes-patch-strategy'], strategy || undefined, `${at}.${field}`);
     t.equal(property['x-kubernetes-patch-merge-key'], fieldMeta.list?.mergeKey, `${at}.${field}`);
+    const keys = listMapKeys(fieldMeta);
+    t.same(
+      property['x-kubernetes-list-map-keys'],
+      keys.length > 0 ? keys : undefined,
+      `${at}.${field}: server-side apply's keys`,
+    );
     if (fieldMeta.fields) checkPatchMeta(t, components, property, fieldMeta, `${at}.${field}`);
     if (fieldMeta.items?.fields && property.items) {
       checkPatchMeta(t, components, property.items, fieldMeta.items, `${at}.${field}[]`);
@@ -200,5 +206,18 @@ t.test('the patch annotations are the strategic merge patch table, field by fiel
   const apps = componentsOf('apps', 'v1');
   t.match(apps['io.k8s.api.apps.v1.DeploymentSpec']?.properties?.['strategy'], {
     'x-kubernetes-patch-strategy': 'retainKeys',
+  });
+  t.match(
+    apps['io.k8s.api.apps.v1.DeploymentSpec']?.properties?.['selector'],
+    { 'x-kubernetes-map-type': 'atomic' },
+    'a label selector is one field for server-side apply',
+  );
+  t.match(core['io.k8s.api.core.v1.Container']?.properties?.['ports'], {
+    'x-kubernetes-list-type': 'map',
+    'x-kubernetes-list-map-keys': ['containerPort', 'protocol'],
+    'x-kubernetes-patch-merge-key': 'containerPort',
+  });
+  t.match(core['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta']?.properties?.['finalizers'], {
+    'x-kubernetes-list-type': 'set',
   });
 });

@@ -19,7 +19,7 @@
 
 import { conversionOf } from '../../api/conversion/index.js';
 import { API_SCHEMAS, KIND_SCHEMA_IDS } from '../../api/generated/schemas.js';
-import { patchMetaFor, type PatchMeta } from '../../api/patch-meta.js';
+import { listMapKeys, patchMetaFor, type PatchMeta } from '../../api/patch-meta.js';
 import type { SchemaNode } from '../../api/schema-node.js';
 import type { ResourceType } from '../../api/resources.js';
 import { RESOURCE_TYPES, REVIEW_TYPES } from '../../api/resources.js';
@@ -103,14 +103,22 @@ function isInline(file: string, definition: string): boolean {
   return !(file === 'meta.schema.json' && node.format === 'date-time');
 }
 
-/** The `x-kubernetes-patch-*` extensions of a field. */
+/**
+ * The `x-kubernetes-patch-*` extensions of a field (strategic merge patch),
+ * and its `x-kubernetes-list-*` and `x-kubernetes-map-type` (server-side
+ * apply, for clients that diff as the server merges).
+ */
 function patchExtensions(meta: PatchMeta | undefined): OpenApiSchema {
   if (!meta) return {};
   const strategies = [meta.list ? 'merge' : undefined, meta.retainKeys ? 'retainKeys' : undefined];
   const strategy = strategies.filter((s) => s !== undefined).join(',');
+  const keys = listMapKeys(meta);
   return {
     ...(meta.list?.mergeKey ? { 'x-kubernetes-patch-merge-key': meta.list.mergeKey } : {}),
     ...(strategy ? { 'x-kubernetes-patch-strategy': strategy } : {}),
+    ...(meta.list ? { 'x-kubernetes-list-type': keys.length > 0 ? 'map' : 'set' } : {}),
+    ...(keys.length > 0 ? { 'x-kubernetes-list-map-keys': [...keys] } : {}),
+    ...(meta.atomic ? { 'x-kubernetes-map-type': 'atomic' } : {}),
   };
 }
 

@@ -18,6 +18,7 @@ import type { PatchMeta } from '../../api/patch-meta.js';
 import type { StatusCause } from '../../api/types.js';
 import {
   addAll,
+  childOf,
   copyFieldSet,
   emptyFieldSet,
   fieldsOf,
@@ -163,14 +164,7 @@ function conflictsOf(input: ApplyInput, appliedSet: FieldSet): ApplyConflict[] {
 
 function addPath(set: FieldSet, path: readonly string[]): void {
   let node = set;
-  for (const element of path) {
-    let child = node.children.get(element);
-    if (!child) {
-      child = emptyFieldSet();
-      node.children.set(element, child);
-    }
-    node = child;
-  }
+  for (const element of path) node = childOf(node, element);
   node.member = true;
 }
 

@@ -36,6 +36,9 @@ import {
 } from './ownership.js';
 import { scopeOf } from './update-tracking.js';
 
+/** Times an apply moves between the create and the update path before giving up. */
+const MAX_ATTEMPTS = 8;
+
 /** Options of an apply: a manager is required; `force` takes conflicting fields over. */
 export interface ApplyOptions extends ServiceWriteOptions {
   readonly subresource?: 'status';
@@ -87,7 +90,9 @@ export async function applyObject(
     meta: patchMetaFor(ctx.type.kind),
     scope,
   };
-  for (;;) {
+  // Create and update race with deletes and creates of others: each lost
+  // race moves to the other path, a bounded number of times.
+  for (let attempt = 1; ; attempt++) {
     try {
       return await guaranteedUpdate(
         ctx,
@@ -120,7 +125,8 @@ export async function applyObject(
       return await createApplied(ctx, base, options);
     } catch (error) {
       // Another writer created it first: apply to theirs.
-      if (!(error instanceof ApiError && error.reason === 'AlreadyExists')) throw error;
+      const raced = error instanceof ApiError && error.reason === 'AlreadyExists';
+      if (!raced || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
 }

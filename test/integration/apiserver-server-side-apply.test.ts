@@ -258,6 +258,47 @@ t.test('objects nobody applied to: the first apply sees before-first-apply as ow
   t.notOk(reset.body.metadata.managedFields, '[{}] resets managedFields, as in Kubernetes');
 });
 
+t.test('cluster-scoped objects, namespaces on the URL, sent managedFields', async (t) => {
+  const server = await startApiServer(t);
+  const namespace = await apply<KubeObject>(server, '/api/v1/namespaces/team', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'team', labels: { owner: 'ops' } },
+  });
+  t.equal(namespace.status, 201, namespace.text);
+  t.match(entryOf(namespace.body, 'tool'), {
+    fieldsV1: { 'f:metadata': { 'f:labels': { 'f:owner': {} } } },
+  });
+
+  const elsewhere = await apply<Status>(server, `${configMapsPath('team')}/cm`, {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'cm', namespace: 'default' },
+  });
+  t.equal(elsewhere.status, 400);
+  t.match(elsewhere.body.message, /does not match the namespace on the URL/);
+
+  const created = await apply<KubeObject>(server, `${configMapsPath('team')}/cm`, {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'cm' },
+    data: { a: '1' },
+  });
+  t.equal(created.status, 201);
+  t.equal(created.body.metadata.namespace, 'team', 'the URL names the namespace');
+  const badEntry = await server.request<Status>(`${configMapsPath('team')}/cm`, {
+    method: 'PUT',
+    json: {
+      ...created.body,
+      metadata: { ...created.body.metadata, managedFields: [{ manager: 'x', operation: 'Patch' }] },
+    },
+  });
+  t.equal(badEntry.status, 422, badEntry.text);
+  t.match(badEntry.body.details?.causes, [{ field: 'metadata.managedFields[0]' }]);
+  const after = await server.request<KubeObject>(`${configMapsPath('team')}/cm`);
+  t.same(after.body.metadata.managedFields, created.body.metadata.managedFields, 'nothing changed');
+});
+
 t.test('status: an apply to /status owns status fields only', async (t) => {
   const server = await startApiServer(t);
   t.equal((await apply(server, web, config(2))).status, 201);

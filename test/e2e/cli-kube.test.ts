@@ -173,6 +173,39 @@ t.test('kubia.yaml: a deployment and a NodePort service', async (t) => {
   t.equal(service.spec.ports[0]?.targetPort, 8080);
 });
 
+t.test('get -o jsonpath and -o custom-columns, as kubectl prints them', async (t) => {
+  const names = await kube('get', 'ns', '-o', 'jsonpath={.items[*].metadata.name}');
+  t.equal(names.stdout, 'default kube-node-lease kube-public kube-system', names.stderr);
+  const one = await kube('get', 'ns', 'default', '-o', 'jsonpath={.status.phase}{"\\n"}');
+  t.equal(one.stdout, 'Active\n', 'one named object is the root');
+  const ranged = await kube(
+    'get',
+    'ns',
+    '-l',
+    'kubernetes.io/metadata.name in (default,kube-system)',
+    '-o',
+    'jsonpath={range .items[*]}{.metadata.name}={.metadata.labels.kubernetes\\.io/metadata\\.name}{"\\n"}{end}',
+  );
+  t.equal(ranged.stdout, 'default=default\nkube-system=kube-system\n', ranged.stderr);
+  const columns = await kube(
+    'get',
+    'svc',
+    'kubernetes',
+    '-o',
+    'custom-columns=NAME:.metadata.name,PORTS:.spec.ports[*].port,SELECTOR:.spec.selector',
+  );
+  t.equal(
+    columns.stdout,
+    'NAME         PORTS   SELECTOR\nkubernetes   443     <none>\n',
+    columns.stderr,
+  );
+  const malformed = await kube('get', 'ns', '-o', 'jsonpath={.items');
+  t.equal(malformed.code, 1);
+  t.match(malformed.stderr, /^error: unclosed action/);
+  const unknown = await kube('get', 'ns', '-o', 'go-template={{.kind}}');
+  t.match(unknown.stderr, /allowed formats are: custom-columns,json,jsonpath,name,wide,yaml/);
+});
+
 t.test('apply --server-side: managers, conflicts and --force-conflicts', async (t) => {
   const config = (replicas: number) =>
     [

@@ -1,8 +1,9 @@
 // `skiff get`: kubectl get. Tables are rendered by the server (Accept: as=Table)
 // and printed with kubectl's layout; -o yaml|json print the stored objects
 // (one object for one name, else a List), -o name their `kind/name`; -w then
-// follows the watch. Failures to fetch named objects are reported after what
-// could be printed, and make the command exit 1.
+// follows the watch; -o jsonpath=TEMPLATE and -o custom-columns=SPEC print
+// what kubectl's templates select. Failures to fetch named objects are
+// reported after what could be printed, and make the command exit 1.
 
 import type { Command } from 'commander';
 import { ApiError } from '../../../controlplane/api/errors.js';
@@ -13,8 +14,16 @@ import { reportKubeError } from '../kube/errors.js';
 import { fetchObjects, type Scope } from '../kube/fetch.js';
 import { fetchTable } from '../kube/get-tables.js';
 import { watchSelection } from '../kube/get-watch.js';
+import { customColumnRows, parseCustomColumns, type CustomColumn } from '../kube/custom-columns.js';
+import {
+  executeJsonPathTemplate,
+  parseJsonPathTemplate,
+  TemplateError,
+  type TemplateNode,
+} from '../kube/jsonpath.js';
 import {
   formatObjects,
+  listOf,
   ObjectStreamPrinter,
   qualifiedKind,
   withoutManagedFields,
@@ -45,6 +54,26 @@ interface GetFlags extends KubeFlags {
 
 const OUTPUTS = new Set(['wide', 'yaml', 'json', 'name']);
 
+/** An output through a template: kubectl's JSONPath, or its custom columns. */
+type TemplateOutput =
+  | { readonly kind: 'jsonpath'; readonly nodes: TemplateNode[] }
+  | { readonly kind: 'custom-columns'; readonly columns: CustomColumn[] };
+
+/** `-o jsonpath=...` or `-o custom-columns=...` parsed; undefined for other formats. */
+function templateOutput(output: string | undefined): TemplateOutput | undefined {
+  const match = /^(jsonpath|custom-columns)(?:=(.*))?$/s.exec(output ?? '');
+  if (!match) return undefined;
+  const [, kind, spec = ''] = match;
+  try {
+    if (kind === 'custom-columns') return { kind, columns: parseCustomColumns(spec) };
+    if (spec === '') throw new TemplateError('template format specified but no template given');
+    return { kind: 'jsonpath', nodes: parseJsonPathTemplate(spec) };
+  } catch (error) {
+    if (error instanceof TemplateError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
 /** Registers `skiff get`. */
 export function registerGet(program: Command): void {
   withKubeFlags(
@@ -52,7 +81,10 @@ export function registerGet(program: Command): void {
       .command('get')
       .description('Display one or many resources (kubectl get)')
       .argument('<resources...>', 'TYPE[,TYPE...] [NAME...] or TYPE/NAME...')
-      .option('-o, --output <format>', 'wide, yaml, json or name')
+      .option(
+        '-o, --output <format>',
+        'wide, yaml, json, name, jsonpath=TEMPLATE or custom-columns=HEADER:PATH,...',
+      )
       .option('-l, --selector <selector>', 'label selector (app=kubia,tier!=db)')
       .option('--field-selector <selector>', 'field selector (status.phase=Running)')
       .option('-A, --all-namespaces', 'list across all namespaces')
@@ -72,15 +104,18 @@ export function registerGet(program: Command): void {
       .option('--show-managed-fields', 'keep metadata.managedFields in -o yaml and -o json'),
   ).action(
     kubeAction(async (args: string[], flags: GetFlags) => {
-      if (flags.output !== undefined && !OUTPUTS.has(flags.output))
+      const template = templateOutput(flags.output);
+      if (flags.output !== undefined && !template && !OUTPUTS.has(flags.output))
         throw new CliError(
-          `unable to match a printer suitable for the output format "${flags.output}", allowed formats are: json,name,wide,yaml`,
+          `unable to match a printer suitable for the output format "${flags.output}", allowed formats are: custom-columns,json,jsonpath,name,wide,yaml`,
         );
       const selections = parseResourceArgs(args);
       const named = selections.some((s) => s.names.length > 0);
       if (flags.allNamespaces && named)
         throw new CliError('a resource cannot be retrieved by name across all namespaces');
       const watching = Boolean(flags.watch || flags.watchOnly);
+      if (watching && template)
+        throw new CliError(`--watch is not supported with -o ${template.kind} by skiff`);
       if (watching && selections.length > 1)
         throw new CliError('you may only specify a single resource type');
       const count = selections[0]?.names.length ?? 0;
@@ -95,7 +130,8 @@ export function registerGet(program: Command): void {
         fieldSelector: flags.fieldSelector,
       };
       const output = flags.output;
-      if (output === 'yaml' || output === 'json' || output === 'name')
+      if (template) await printTemplate(context, selections, scope, template, flags);
+      else if (output === 'yaml' || output === 'json' || output === 'name')
         await printObjects(context, selections, scope, output, flags);
       else await printTables(context, selections, scope, flags);
     }),
@@ -109,14 +145,17 @@ function reportAll(errors: readonly unknown[], flags: GetFlags): void {
       reportKubeError(error);
 }
 
-async function printObjects(
+/** What the selections name: the objects found (with their types), the errors, the version to watch from. */
+async function fetchSelections(
   context: KubeContext,
   selections: readonly ResourceSelection[],
   scope: Scope,
-  output: 'yaml' | 'json' | 'name',
   flags: GetFlags,
-): Promise<void> {
-  const selection = selections[0];
+): Promise<{
+  found: { object: KubeObject; type: ResourceType }[];
+  errors: unknown[];
+  resourceVersion: string | undefined;
+}> {
   const found: { object: KubeObject; type: ResourceType }[] = [];
   const errors: unknown[] = [];
   let resourceVersion: string | undefined;
@@ -130,6 +169,48 @@ async function printObjects(
     // Watching one named object starts after the version just fetched.
     resourceVersion = fetched.resourceVersion ?? fetched.objects[0]?.metadata.resourceVersion;
   }
+  return { found, errors, resourceVersion };
+}
+
+/** True when kubectl prints the one object itself rather than a List: one name asked for. */
+function isSingle(selections: readonly ResourceSelection[]): boolean {
+  return selections.length === 1 && selections[0]?.names.length === 1;
+}
+
+/** -o jsonpath (on the object, or on a List of them) and -o custom-columns (a row per object). */
+async function printTemplate(
+  context: KubeContext,
+  selections: readonly ResourceSelection[],
+  scope: Scope,
+  template: TemplateOutput,
+  flags: GetFlags,
+): Promise<void> {
+  const { found, errors } = await fetchSelections(context, selections, scope, flags);
+  const objects = found.map((item) => item.object);
+  if (template.kind === 'custom-columns') {
+    const rows = customColumnRows(template.columns, objects, flags.headers);
+    if (objects.length > 0) process.stdout.write(new TableWriter().format(rows));
+  } else if (!(isSingle(selections) && errors.length > 0)) {
+    const root = isSingle(selections) && objects.length === 1 ? objects[0] : listOf(objects);
+    process.stdout.write(executeJsonPathTemplate(template.nodes, root));
+  }
+  reportAll(errors, flags);
+}
+
+async function printObjects(
+  context: KubeContext,
+  selections: readonly ResourceSelection[],
+  scope: Scope,
+  output: 'yaml' | 'json' | 'name',
+  flags: GetFlags,
+): Promise<void> {
+  const selection = selections[0];
+  const { found, errors, resourceVersion } = await fetchSelections(
+    context,
+    selections,
+    scope,
+    flags,
+  );
   if (output === 'name' || flags.watch || flags.watchOnly) {
     // kubectl prints a watch's first objects one by one, as the events that follow.
     const printer = new ObjectStreamPrinter(output);
@@ -145,7 +226,7 @@ async function printObjects(
     return;
   }
   // kubectl prints one named object as itself, anything else (none included) as a List.
-  const single = selections.length === 1 && selection?.names.length === 1;
+  const single = isSingle(selections);
   if (!(single && errors.length > 0))
     process.stdout.write(
       formatObjects(

@@ -30,8 +30,9 @@ export interface PatchMeta {
   readonly retainKeys?: boolean;
   /**
    * Server-side apply owns the whole value as one field (Kubernetes'
-   * `structType=atomic`: a Deployment's label selector), so one manager's
-   * selector never merges with another's.
+   * `structType=atomic`: a Deployment's label selector, so one manager's
+   * selector never merges with another's; `listType=atomic` for a list that
+   * patches merge but whose keys repeat: a node's addresses).
    */
   readonly atomic?: boolean;
 }
@@ -118,7 +119,11 @@ const BY_KIND: Readonly<Record<string, PatchMeta>> = {
     fields: {
       metadata: OBJECT_META,
       spec: { fields: { podCIDRs: SCALAR_SET } },
-      status: { fields: { conditions: CONDITIONS, addresses: mergeList('type') } },
+      // Merged by type for patches, but one value for server-side apply
+      // (Kubernetes' listType=atomic): a dual-stack node has two InternalIPs.
+      status: {
+        fields: { conditions: CONDITIONS, addresses: { ...mergeList('type'), atomic: true } },
+      },
     },
   },
   Service: {

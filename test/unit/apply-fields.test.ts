@@ -133,6 +133,23 @@ t.test('mergeApplied: keyed items merge, sets union, atomic values replace', asy
     { spec: { selector: { matchLabels: { b: '2' } } } },
     'a label selector is atomic',
   );
+  const dualStack = [
+    { type: 'InternalIP', address: '10.0.0.2' },
+    { type: 'InternalIP', address: 'fd00::2' },
+  ];
+  const node = patchMetaFor('Node');
+  t.same(
+    mergeApplied(
+      { status: { addresses: [{ type: 'Hostname', address: 'n' }] } },
+      { status: { addresses: dualStack } },
+      node,
+    ),
+    { status: { addresses: dualStack } },
+    "a node's addresses are one value (their keys repeat)",
+  );
+  t.same(toFieldsV1(fieldsOf({ status: { addresses: dualStack } }, node)), {
+    'f:status': { 'f:addresses': {} },
+  });
 });
 
 t.test('valueAt and removeFields follow keys and values', async (t) => {

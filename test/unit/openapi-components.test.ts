@@ -148,7 +148,7 @@ function checkPatchMeta(
       .join(',');
     t.equal(property['x-kubernetes-patch-strategy'], strategy || undefined, `${at}.${field}`);
     t.equal(property['x-kubernetes-patch-merge-key'], fieldMeta.list?.mergeKey, `${at}.${field}`);
-    const keys = listMapKeys(fieldMeta);
+    const keys = fieldMeta.atomic ? [] : listMapKeys(fieldMeta);
     t.same(
       property['x-kubernetes-list-map-keys'],
       keys.length > 0 ? keys : undefined,

@@ -112,13 +112,14 @@ function patchExtensions(meta: PatchMeta | undefined): OpenApiSchema {
   if (!meta) return {};
   const strategies = [meta.list ? 'merge' : undefined, meta.retainKeys ? 'retainKeys' : undefined];
   const strategy = strategies.filter((s) => s !== undefined).join(',');
-  const keys = listMapKeys(meta);
+  const keys = meta.atomic ? [] : listMapKeys(meta);
+  const listType = meta.atomic ? 'atomic' : keys.length > 0 ? 'map' : 'set';
   return {
     ...(meta.list?.mergeKey ? { 'x-kubernetes-patch-merge-key': meta.list.mergeKey } : {}),
     ...(strategy ? { 'x-kubernetes-patch-strategy': strategy } : {}),
-    ...(meta.list ? { 'x-kubernetes-list-type': keys.length > 0 ? 'map' : 'set' } : {}),
+    ...(meta.list ? { 'x-kubernetes-list-type': listType } : {}),
     ...(keys.length > 0 ? { 'x-kubernetes-list-map-keys': [...keys] } : {}),
-    ...(meta.atomic ? { 'x-kubernetes-map-type': 'atomic' } : {}),
+    ...(meta.atomic && !meta.list ? { 'x-kubernetes-map-type': 'atomic' } : {}),
   };
 }
 

@@ -371,6 +371,23 @@ t.test('bad applies are refused and change nothing', async (t) => {
   });
   t.equal(missingKey.status, 422, missingKey.text);
 
+  const twice = await apply<Status>(
+    server,
+    web,
+    config(2, [
+      { name: 'A', value: '1' },
+      { name: 'A', value: '2' },
+    ]),
+  );
+  t.equal(twice.status, 422, 'an item key twice in a configuration is ambiguous');
+  t.match(twice.body.details?.causes, [
+    {
+      reason: 'FieldValueDuplicate',
+      field: 'spec.template.spec.containers[0].env',
+      message: 'duplicate entries for key [name="A"]',
+    },
+  ]);
+
   const none = await server.request<Status>(web);
   t.equal(none.status, 404, 'no refused apply created anything');
 

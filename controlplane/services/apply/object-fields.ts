@@ -12,6 +12,7 @@ import {
   emptyFieldSet,
   fieldsOf,
   itemElement,
+  pathString,
   valueElement,
   type FieldSet,
 } from './field-set.js';
@@ -61,6 +62,47 @@ function mergeKeyedList(
     return mergeApplied(item, update, items);
   });
   return [...merged, ...[...byElement.values()].map((item) => copyJson(item))];
+}
+
+/** One list of an applied configuration with an item key twice: where, and which key. */
+export interface DuplicateKey {
+  /** `spec.containers[0].env`, as field errors name fields. */
+  readonly field: string;
+  /** `[name="A"]`. */
+  readonly key: string;
+}
+
+/**
+ * The keyed lists of `value` in which two items have the same key: an
+ * applied configuration cannot say which of them it means (Kubernetes
+ * refuses it too). Lists a patch merges but apply treats as one value may
+ * repeat keys.
+ */
+export function duplicateKeys(
+  value: unknown,
+  meta: PatchMeta | undefined,
+  field = '',
+): DuplicateKey[] {
+  if (!meta || meta.atomic) return [];
+  const found: DuplicateKey[] = [];
+  if (isRecord(value)) {
+    for (const [name, child] of Object.entries(value)) {
+      const at = field === '' ? name : `${field}.${name}`;
+      found.push(...duplicateKeys(child, meta.fields?.[name], at));
+    }
+    return found;
+  }
+  if (!Array.isArray(value) || !meta.list) return found;
+  const keys = listMapKeys(meta);
+  const seen = new Set<string>();
+  value.forEach((item: unknown, index) => {
+    const element = keys.length === 0 ? valueElement(item) : itemElement(item, keys);
+    if (typeof element !== 'string') return;
+    if (seen.has(element)) found.push({ field, key: pathString([element]) });
+    seen.add(element);
+    if (keys.length > 0) found.push(...duplicateKeys(item, meta.items, `${field}[${index}]`));
+  });
+  return found;
 }
 
 /** The value at a path of FieldsV1 elements; undefined when the path leads nowhere. */

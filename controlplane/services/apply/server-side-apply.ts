@@ -21,6 +21,7 @@ import { checkTypeMeta } from '../request-checks.js';
 import { subresourceNotFound } from '../subresource-errors.js';
 import { guaranteedUpdate, parseResourceVersion } from '../update-loop.js';
 import { fieldsOf } from './field-set.js';
+import { duplicateKeys } from './object-fields.js';
 import {
   readEntries,
   trackedPart,
@@ -199,6 +200,15 @@ function appliedConfiguration(
   }
   if (meta.managedFields !== undefined) {
     throw badRequest('metadata.managedFields must be nil in an apply patch');
+  }
+  const duplicates = duplicateKeys(object, patchMetaFor(ctx.type.kind));
+  if (duplicates.length > 0) {
+    const errors = duplicates.map((d) => ({
+      field: d.field,
+      reason: 'FieldValueDuplicate',
+      message: `duplicate entries for key ${d.key}`,
+    }));
+    throw invalid(ctx.type.kind, name, errors, ctx.type.group);
   }
   return object;
 }

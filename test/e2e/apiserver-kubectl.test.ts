@@ -442,6 +442,47 @@ if (!existsSync(KUBECTL)) {
     t.equal(deleted.code, 0, deleted.stderr);
   });
 
+  t.test('switching kubectl apply to --server-side and back', async (t) => {
+    const manifest = (replicas: number, labels: Record<string, string>) =>
+      JSON.stringify({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'switch', labels },
+        spec: {
+          replicas,
+          selector: { matchLabels: { app: 'switch' } },
+          template: {
+            metadata: { labels: { app: 'switch' } },
+            spec: { containers: [{ name: 'web', image: 'registry.local/web:v1' }] },
+          },
+        },
+      });
+    const file = path.join(work, 'switch.json');
+    await writeFile(file, manifest(1, { a: '1', b: '2' }));
+    t.equal((await kubectl('apply', '-f', file)).stdout, 'deployment.apps/switch created\n');
+    await writeFile(file, manifest(2, { a: '1', b: '2', c: '3' }));
+    const upgraded = await kubectl('apply', '--server-side', '-f', file);
+    t.equal(
+      upgraded.stdout,
+      'deployment.apps/switch serverside-applied\n',
+      `no conflict on what the client-side apply set: ${upgraded.stderr}`,
+    );
+    await writeFile(file, manifest(2, { a: '1' }));
+    const downgraded = await kubectl('apply', '-f', file);
+    t.equal(downgraded.stdout, 'deployment.apps/switch configured\n', downgraded.stderr);
+    const live = JSON.parse((await kubectl('get', 'deploy', 'switch', '-o', 'json')).stdout) as {
+      metadata: { labels: Record<string, string> };
+      spec: { replicas: number };
+    };
+    t.same(
+      live.metadata.labels,
+      { a: '1' },
+      'client-side apply diffs against the server-side config (c came from it)',
+    );
+    t.equal(live.spec.replicas, 2);
+    t.equal((await kubectl('delete', '-f', file)).code, 0);
+  });
+
   t.test('autoscale: the autoscaling/v1 HPA kubectl writes, read in both versions', async (t) => {
     const made = await kubectl(
       'autoscale',

@@ -258,6 +258,49 @@ t.test('objects nobody applied to: the first apply sees before-first-apply as ow
   t.notOk(reset.body.metadata.managedFields, '[{}] resets managedFields, as in Kubernetes');
 });
 
+t.test('kubectl’s server-side apply continues a client-side apply', async (t) => {
+  const server = await startApiServer(t);
+  const annotation = 'kubectl.kubernetes.io/last-applied-configuration';
+  const recorded = (replicas: number) => JSON.stringify(config(replicas)) + '\n';
+  const created = await createOk<Deployment>(t, server, deploymentsPath(), {
+    ...config(2),
+    metadata: { name: 'web', annotations: { [annotation]: recorded(2) } },
+  });
+  t.notOk(created.metadata.managedFields);
+
+  const upgraded = await apply<Deployment>(server, web, config(3), 'fieldManager=kubectl');
+  t.equal(
+    upgraded.status,
+    200,
+    `no conflict for a field the client-side apply set: ${upgraded.text}`,
+  );
+  t.equal(upgraded.body.spec?.replicas, 3);
+  const kept = JSON.parse(upgraded.body.metadata.annotations?.[annotation] ?? '{}') as Deployment;
+  t.equal(kept.spec?.replicas, 3, 'the annotation follows, for a later client-side apply');
+  t.same(
+    entries(upgraded.body).map((e) => e.manager),
+    ['before-first-apply', 'kubectl'],
+  );
+
+  const scaled = await server.request(`${web}?fieldManager=scaler`, {
+    method: 'PATCH',
+    headers: { 'content-type': MERGE },
+    json: { spec: { replicas: 5 } },
+  });
+  t.equal(scaled.status, 200);
+  const refused = await apply<Status>(server, web, config(4), 'fieldManager=kubectl');
+  t.equal(refused.status, 409, 'a field someone else changed since is still a conflict');
+  t.match(refused.body.message, /conflict with "scaler"/);
+
+  const other = await apply<Status>(
+    server,
+    web,
+    { ...config(5), metadata: { name: 'web', labels: { tier: 'back' } } },
+    'fieldManager=tool',
+  );
+  t.equal(other.status, 409, 'other managers do not continue kubectl’s record');
+});
+
 t.test('cluster-scoped objects, namespaces on the URL, sent managedFields', async (t) => {
   const server = await startApiServer(t);
   const namespace = await apply<KubeObject>(server, '/api/v1/namespaces/team', {

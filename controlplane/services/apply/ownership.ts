@@ -11,6 +11,9 @@
 // An object nobody has applied to has no managedFields (see
 // docs/architecture.md): its first apply sees every field it has as owned by
 // `before-first-apply`, as Kubernetes does for objects without managedFields.
+// kubectl's own applies also continue a client-side apply's record (see
+// ApplyInput.lastApplied and server-side-apply.ts), so that switching
+// `kubectl apply` to `--server-side` and back works as in Kubernetes.
 
 import { ApiError, failure } from '../../api/errors.js';
 import { deepEqual } from '../../api/json-values.js';
@@ -103,6 +106,13 @@ export interface ApplyInput {
   readonly force: boolean;
   readonly meta: PatchMeta;
   readonly scope: TrackedScope;
+  /**
+   * The tracked part of the configuration a client-side apply last recorded
+   * (`kubectl.kubernetes.io/last-applied-configuration`), when this apply
+   * continues it: a field it set that still has that value is taken over
+   * without a conflict (Kubernetes' upgrade from client-side apply).
+   */
+  readonly lastApplied?: Record<string, unknown>;
 }
 
 /** Merges an applied configuration; throws the 409 of its conflicts unless forced. */
@@ -110,7 +120,8 @@ export function applyConfiguration(input: ApplyInput): ApplyOutcome {
   const { who, meta } = input;
   const appliedSet = fieldsOf(input.appliedTracked, meta);
   const conflicts = conflictsOf(input, appliedSet);
-  if (conflicts.length > 0 && !input.force) throw applyConflictError(conflicts);
+  const refused = conflicts.filter((conflict) => !setByLastApply(input, conflict.path));
+  if (refused.length > 0 && !input.force) throw applyConflictError(refused);
   let others = input.entries.filter((entry) => !isEntryOf(entry, who));
   if (conflicts.length > 0) {
     others = others.map((entry) => {
@@ -143,6 +154,15 @@ export function applyConfiguration(input: ApplyInput): ApplyOutcome {
   const entries = [...others];
   entries.splice(index >= 0 ? index : entries.length, 0, mine);
   return { merged, entries };
+}
+
+/** True when the client-side apply this apply continues set the field to the value it has. */
+function setByLastApply(input: ApplyInput, path: readonly string[]): boolean {
+  if (!input.lastApplied) return false;
+  const recorded = valueAt(input.lastApplied, path, input.meta);
+  return (
+    recorded !== undefined && deepEqual(recorded, valueAt(input.liveTracked, path, input.meta))
+  );
 }
 
 /** Fields of the configuration that other managers own with another value. */

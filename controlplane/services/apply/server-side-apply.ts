@@ -9,6 +9,7 @@
 
 import { ApiError, badRequest, conflict, invalid } from '../../api/errors.js';
 import { isRecord, rfc3339 } from '../../api/json-values.js';
+import { LAST_APPLIED_ANNOTATION, lastAppliedOf, lastAppliedText } from '../../api/last-applied.js';
 import { patchMetaFor, type PatchMeta } from '../../api/patch-meta.js';
 import { apiVersionOf } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
@@ -102,14 +103,17 @@ export async function applyObject(
         ({ object: current, revision }) => {
           if (pinned !== undefined && pinned !== revision) throw conflict(ctx.type, name);
           const liveTracked = trackedPart(current, scope);
+          const recorded = continuesClientSideApply(manager) ? lastAppliedOf(current) : undefined;
           const outcome = applyConfiguration({
             ...base,
             live: current,
             liveTracked,
             entries: entriesOf(current, liveTracked, stamp, base.meta),
+            ...(recorded ? { lastApplied: trackedPart(recorded, scope) } : {}),
           });
           const merged = outcome.merged as KubeObject;
           delete merged.metadata.resourceVersion;
+          if (recorded) recordLastApplied(merged, applied);
           const kind = subresource === 'status' ? 'status' : 'update';
           return admitUpdate(ctx, merged, current, kind, options, {
             applied: writeEntries(outcome.entries),
@@ -145,6 +149,28 @@ async function createApplied(
   });
   options.onCreated?.();
   return created;
+}
+
+/**
+ * The managers whose applies continue a client-side apply's
+ * last-applied-configuration: Kubernetes does this for `kubectl`'s server-side
+ * applies only; `skiff` is Skiff's CLI, which keeps the same annotation.
+ */
+const CLIENT_SIDE_APPLY_CONTINUERS = new Set(['kubectl', 'skiff']);
+
+function continuesClientSideApply(manager: string): boolean {
+  return CLIENT_SIDE_APPLY_CONTINUERS.has(manager);
+}
+
+/**
+ * Keeps the annotation current (Kubernetes' lastAppliedUpdater), so that a
+ * later client-side apply diffs against this configuration.
+ */
+function recordLastApplied(merged: KubeObject, applied: KubeObject): void {
+  merged.metadata.annotations = {
+    ...merged.metadata.annotations,
+    [LAST_APPLIED_ANNOTATION]: lastAppliedText(applied),
+  };
 }
 
 /** The live object's entries; one without any is owned by `before-first-apply`. */

@@ -12,49 +12,39 @@
 // keyed lists arrive whole, so no strategic-merge directive has to be
 // understood by the server.
 
+import {
+  LAST_APPLIED_ANNOTATION,
+  lastAppliedOf as lastAppliedRecord,
+  lastAppliedText,
+} from '../../../controlplane/api/last-applied.js';
 import type { KubeObject } from '../../../controlplane/api/types.js';
 import {
   createMergePatch,
   deepEqual,
   isObject,
-  sortKeys,
   type Json,
   type JsonObject,
 } from './json-values.js';
 import { mergeSchemaFor, type MergeSchema } from './merge-keys.js';
 
-/** The annotation kubectl keeps the applied manifest in. */
-export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+export { LAST_APPLIED_ANNOTATION };
 
-/**
- * The manifest with the annotation set to itself, as kubectl writes it: the
- * manifest without that annotation, keys sorted, compact JSON and a newline.
- * (A manifest without annotations gets `annotations: {}` in the recorded copy, as kubectl's does.)
- */
+/** The manifest with the annotation set to itself, as kubectl writes it (api/last-applied.ts). */
 export function withLastApplied(manifest: KubeObject): KubeObject {
   const annotations: Record<string, string> = { ...manifest.metadata.annotations };
   delete annotations[LAST_APPLIED_ANNOTATION];
-  const recorded = { ...manifest, metadata: { ...manifest.metadata, annotations } };
-  const text = JSON.stringify(sortKeys(recorded as unknown as Json)) + '\n';
   return {
     ...manifest,
     metadata: {
       ...manifest.metadata,
-      annotations: { ...annotations, [LAST_APPLIED_ANNOTATION]: text },
+      annotations: { ...annotations, [LAST_APPLIED_ANNOTATION]: lastAppliedText(manifest) },
     },
   };
 }
 
 /** The configuration last applied to `live`, or undefined when it has none (or it is not JSON). */
 export function lastAppliedOf(live: KubeObject): JsonObject | undefined {
-  const text = live.metadata.annotations?.[LAST_APPLIED_ANNOTATION];
-  if (!text) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return isObject(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  return lastAppliedRecord(live) as JsonObject | undefined;
 }
 
 /** What applying a manifest to a live object comes to. */

@@ -1,6 +1,8 @@
 // JSON values and the two operations apply needs on them: deep equality, and
 // RFC 7386 merge patches (the diff that turns one object into another).
 
+import { sortKeys as sortJsonKeys } from '../../../controlplane/api/last-applied.js';
+
 /** A JSON value. */
 export type Json = null | boolean | number | string | readonly Json[] | JsonObject;
 /** A JSON object. */
@@ -46,9 +48,5 @@ export function createMergePatch(from: JsonObject, to: JsonObject): JsonObject {
 
 /** `value` with its keys sorted at every level, as Go's encoding/json writes maps. */
 export function sortKeys(value: Json): Json {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (!isObject(value)) return value;
-  const sorted: Record<string, Json> = {};
-  for (const key of Object.keys(value).sort()) sorted[key] = sortKeys(value[key] ?? null);
-  return sorted;
+  return sortJsonKeys(value) as Json;
 }

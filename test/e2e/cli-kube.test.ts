@@ -3,12 +3,13 @@
 // way a Kubernetes user does it, and the invalid ones refused with nothing
 // stored.
 
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
-import { skiff, type CliResult } from '../helpers/cli.js';
+import { finished, skiff, startSkiff, type CliResult } from '../helpers/cli.js';
 import { startControlPlane } from '../helpers/controlplane.js';
 import { conformanceDir } from '../helpers/paths.js';
 import { storedSeedDeployment } from '../helpers/seed-deployment.js';
@@ -202,6 +203,29 @@ t.test('get -o jsonpath and -o custom-columns, as kubectl prints them', async (t
   const malformed = await kube('get', 'ns', '-o', 'jsonpath={.items');
   t.equal(malformed.code, 1);
   t.match(malformed.stderr, /^error: unclosed action/);
+  const watch = startSkiff(['get', 'cm', '-w', '-o', 'jsonpath={.metadata.name}={.data.a}{"\n"}'], {
+    env: { KUBECONFIG: controlPlane.kubeconfig },
+  });
+  const ended = finished(watch);
+  const output = stdoutOf(watch);
+  const configMap = (name: string, a: string) =>
+    JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { a } });
+  const env = { KUBECONFIG: controlPlane.kubeconfig };
+  t.equal((await skiff(['create', '-f', '-'], { input: configMap('w1', '1'), env })).code, 0);
+  const early = ended.then((r) => {
+    throw new Error(`the watch ended early: ${r.stderr}${r.stdout}`);
+  });
+  await Promise.race([output.waitFor(/w1=1\n/), early]);
+  t.equal((await skiff(['create', '-f', '-'], { input: configMap('w2', '2'), env })).code, 0);
+  await Promise.race([output.waitFor(/w2=2\n/), early]);
+  watch.kill('SIGINT');
+  t.match(
+    (await ended).stdout,
+    /^(w1=1\n)+w2=2\n/,
+    'a watch prints each object through the template',
+  );
+  t.equal((await kube('delete', 'cm', 'w1', 'w2')).code, 0);
+
   const unknown = await kube('get', 'ns', '-o', 'go-template={{.kind}}');
   t.match(unknown.stderr, /allowed formats are: custom-columns,json,jsonpath,name,wide,yaml/);
 });
@@ -352,3 +376,32 @@ t.test('explain: the fields of a type, as kubectl explain prints them', async (t
   t.equal(unknown.code, 1);
   t.match(unknown.stderr, /the server doesn't have a resource type "widgets"/);
 });
+
+/** What `child` writes to stdout, kept from the start, and a wait for a pattern in it. */
+function stdoutOf(child: ChildProcess): {
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+} {
+  let seen = '';
+  const waiters = new Set<() => void>();
+  child.stdout?.on('data', (data: Buffer | string) => {
+    seen += data.toString();
+    for (const check of waiters) check();
+  });
+  return {
+    waitFor: (pattern, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no ${pattern} on stdout; got: ${seen}`));
+        }, timeoutMs);
+        const check = () => {
+          if (!pattern.test(seen)) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+        check();
+      }),
+  };
+}

@@ -4,6 +4,8 @@
 
 import t from 'tap';
 import { customColumnRows, parseCustomColumns } from '../../sdk/cli/kube/custom-columns.js';
+import { templateOutput, TemplatePrinter } from '../../sdk/cli/kube/template-printer.js';
+import type { KubeObject } from '../../controlplane/api/types.js';
 import { executeJsonPathTemplate, parseJsonPathTemplate } from '../../sdk/cli/kube/jsonpath.js';
 
 const list = {
@@ -76,4 +78,27 @@ t.test('custom columns: a row per object, <none>, Go-printed maps', async (t) =>
   t.same(customColumnRows(columns, list.items, false).length, 2, 'no header with --no-headers');
   t.throws(() => parseCustomColumns('NAME'), { message: /expected <header>:<json-path-expr>/ });
   t.throws(() => parseCustomColumns(''), { message: /no custom columns given/ });
+});
+
+t.test('-o values, and printing a watch one object at a time', async (t) => {
+  t.equal(templateOutput('yaml'), undefined, 'other formats are not templates');
+  t.throws(() => templateOutput('jsonpath'), { message: /no template given/ });
+  t.throws(() => templateOutput('jsonpath={.a'), { name: 'CliError' });
+  const columns = templateOutput('custom-columns=NAME:.metadata.name');
+  const objects = list.items as unknown as KubeObject[];
+  if (!columns) throw new Error('custom-columns not parsed');
+  const printer = new TemplatePrinter(columns, true);
+  t.same(
+    objects.map((o) => printer.print(o)),
+    ['NAME\na\n', 'b\n'],
+    'the header once, then a row per object',
+  );
+  const path = templateOutput('jsonpath={.metadata.name}{"\\n"}');
+  if (!path) throw new Error('jsonpath not parsed');
+  const each = new TemplatePrinter(path, true);
+  t.same(
+    objects.map((o) => each.print(o)),
+    ['a\n', 'b\n'],
+    'each object is the root',
+  );
 });

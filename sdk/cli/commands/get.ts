@@ -14,13 +14,8 @@ import { reportKubeError } from '../kube/errors.js';
 import { fetchObjects, type Scope } from '../kube/fetch.js';
 import { fetchTable } from '../kube/get-tables.js';
 import { watchSelection } from '../kube/get-watch.js';
-import { customColumnRows, parseCustomColumns, type CustomColumn } from '../kube/custom-columns.js';
-import {
-  executeJsonPathTemplate,
-  parseJsonPathTemplate,
-  TemplateError,
-  type TemplateNode,
-} from '../kube/jsonpath.js';
+import { customColumnRows } from '../kube/custom-columns.js';
+import { executeJsonPathTemplate } from '../kube/jsonpath.js';
 import {
   formatObjects,
   listOf,
@@ -30,6 +25,7 @@ import {
 } from '../kube/object-printer.js';
 import { parseResourceArgs, type ResourceSelection } from '../kube/resource-args.js';
 import { tableCells, tableHeaders, TableWriter, type TableView } from '../kube/table-printer.js';
+import { templateOutput, TemplatePrinter, type TemplateOutput } from '../kube/template-printer.js';
 import {
   kubeAction,
   kubeContext,
@@ -53,26 +49,6 @@ interface GetFlags extends KubeFlags {
 }
 
 const OUTPUTS = new Set(['wide', 'yaml', 'json', 'name']);
-
-/** An output through a template: kubectl's JSONPath, or its custom columns. */
-type TemplateOutput =
-  | { readonly kind: 'jsonpath'; readonly nodes: TemplateNode[] }
-  | { readonly kind: 'custom-columns'; readonly columns: CustomColumn[] };
-
-/** `-o jsonpath=...` or `-o custom-columns=...` parsed; undefined for other formats. */
-function templateOutput(output: string | undefined): TemplateOutput | undefined {
-  const match = /^(jsonpath|custom-columns)(?:=(.*))?$/s.exec(output ?? '');
-  if (!match) return undefined;
-  const [, kind, spec = ''] = match;
-  try {
-    if (kind === 'custom-columns') return { kind, columns: parseCustomColumns(spec) };
-    if (spec === '') throw new TemplateError('template format specified but no template given');
-    return { kind: 'jsonpath', nodes: parseJsonPathTemplate(spec) };
-  } catch (error) {
-    if (error instanceof TemplateError) throw new CliError(error.message);
-    throw error;
-  }
-}
 
 /** Registers `skiff get`. */
 export function registerGet(program: Command): void {
@@ -114,8 +90,6 @@ export function registerGet(program: Command): void {
       if (flags.allNamespaces && named)
         throw new CliError('a resource cannot be retrieved by name across all namespaces');
       const watching = Boolean(flags.watch || flags.watchOnly);
-      if (watching && template)
-        throw new CliError(`--watch is not supported with -o ${template.kind} by skiff`);
       if (watching && selections.length > 1)
         throw new CliError('you may only specify a single resource type');
       const count = selections[0]?.names.length ?? 0;
@@ -185,8 +159,26 @@ async function printTemplate(
   template: TemplateOutput,
   flags: GetFlags,
 ): Promise<void> {
-  const { found, errors } = await fetchSelections(context, selections, scope, flags);
+  const { found, errors, resourceVersion } = await fetchSelections(
+    context,
+    selections,
+    scope,
+    flags,
+  );
   const objects = found.map((item) => item.object);
+  const selection = selections[0];
+  if ((flags.watch || flags.watchOnly) && selection) {
+    // kubectl prints a watch one object at a time, each the template's root.
+    const printer = new TemplatePrinter(template, flags.headers);
+    if (!flags.watchOnly) process.stdout.write(objects.map((o) => printer.print(o)).join(''));
+    reportAll(errors, flags);
+    await watchSelection(context, selection, scope, {
+      printer,
+      resourceVersion,
+      showManagedFields: flags.showManagedFields,
+    });
+    return;
+  }
   if (template.kind === 'custom-columns') {
     const rows = customColumnRows(template.columns, objects, flags.headers);
     if (objects.length > 0) process.stdout.write(new TableWriter().format(rows));

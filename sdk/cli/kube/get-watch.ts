@@ -15,7 +15,7 @@ import { CliError } from '../cli-error.js';
 import type { KubeContext } from '../commands/kube-context.js';
 import { namespaceFor, withTypeMeta, type Scope } from './fetch.js';
 import { asTable } from './get-tables.js';
-import { withoutManagedFields, type ObjectStreamPrinter } from './object-printer.js';
+import { withoutManagedFields, type ObjectPrinter } from './object-printer.js';
 import type { ResourceSelection } from './resource-args.js';
 import {
   defaultTable,
@@ -31,7 +31,7 @@ import {
  */
 export type WatchPrinting =
   | {
-      readonly printer: ObjectStreamPrinter;
+      readonly printer: ObjectPrinter;
       readonly resourceVersion?: string;
       readonly showManagedFields?: boolean;
     }

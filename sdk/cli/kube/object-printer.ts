@@ -61,12 +61,18 @@ export function formatObjects(
   return formatValue(listOf(objects), format);
 }
 
+/** Prints objects one at a time (a watch's events). */
+export interface ObjectPrinter {
+  /** The text for the next object of `type`. */
+  print(object: KubeObject, type: Pick<ResourceType, 'kind' | 'group'>): string;
+}
+
 /**
  * Prints objects one by one, as kubectl does while watching: `-o yaml`
  * documents separated by `---`, `-o json` objects one after the other,
  * `-o name` one name a line.
  */
-export class ObjectStreamPrinter {
+export class ObjectStreamPrinter implements ObjectPrinter {
   private printed = 0;
 
   constructor(private readonly format: ObjectFormat | 'name') {}

@@ -438,6 +438,16 @@ if (!existsSync(KUBECTL)) {
 
     const dryRun = await kubectl('apply', '--server-side', '--dry-run=server', '-f', file);
     t.equal(dryRun.stdout, 'deployment.apps/ssa serverside-applied (server dry run)\n');
+    const same = await kubectl('diff', '--server-side', '-f', file);
+    t.equal(same.code, 0, `kubectl diff --server-side: nothing to apply: ${same.stderr}`);
+    await writeFile(
+      file,
+      manifest(3, [{ name: 'KEEP', value: '1' }], { hostPath: { path: '/srv' } }),
+    );
+    const differs = await kubectl('diff', '--server-side', '-f', file);
+    t.equal(differs.code, 1, 'kubectl diff exits 1 when the apply would change the object');
+    t.match(differs.stdout, /-  replicas: 2\n\+  replicas: 3\n/);
+    t.equal(await replicas(), '2', 'and the diff (a dry run) stored nothing');
     const deleted = await kubectl('delete', '-f', file);
     t.equal(deleted.code, 0, deleted.stderr);
   });

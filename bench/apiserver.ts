@@ -14,7 +14,10 @@
 // main thread's share (the thread that runs JavaScript: one process serves at
 // most one second of it per second, so it bounds the rate); and the
 // creates are run once more in-process (services + LMDB, no HTTP) to show
-// what the API's own work costs next to HTTPS and express.
+// what the API's own work costs next to HTTPS and express. Reference, same
+// run: the same creates against the same server started with `--store
+// memory` (no disk, nothing durable), i.e. what the durable LMDB commit
+// costs the rate.
 //
 // Targets: ≥ 3,000 creates/s and p99 ≤ 50 ms here (Kubernetes' SLO for
 // mutating calls is p99 ≤ 1 s); no watcher misses an event.
@@ -235,6 +238,22 @@ function clientLine(baseline: LoadResult, alone: LoadResult): string {
 const WATCHED = 'watched';
 const watchedPods = `/api/v1/namespaces/${WATCHED}/pods`;
 
+/** The same warm-up and creates against `skiff controlplane --store memory`. */
+async function memoryStoreCreates(): Promise<LoadResult> {
+  const reference = await startControlPlane({ store: 'memory' });
+  try {
+    const url = `${reference.server}${PODS_PATH}`;
+    const pid = reference.process.pid;
+    await createLoad(url, reference.token, reference.caCertificate, pid, {
+      count: WARM_UP,
+      prefix: 'warm-up',
+    });
+    return await createLoad(url, reference.token, reference.caCertificate, pid);
+  } finally {
+    await reference.stop();
+  }
+}
+
 const services = await inProcessCreates();
 const cp = await startControlPlane();
 try {
@@ -280,9 +299,12 @@ try {
   abort.abort();
   await Promise.allSettled(watchers);
 
+  const inMemory = await memoryStoreCreates();
+
   const base = summarize(baseline.latencies);
   const aloneLatency = summarize(alone.latencies);
   const watchedLatency = summarize(watched.latencies);
+  const memoryLatency = summarize(inMemory.latencies);
   const complete = seen.filter((count) => count >= CREATES).length;
   const rate = (run: LoadResult) => `${run.perSecond.toFixed(0)}/s (${run.failures} failed)`;
   process.stderr.write(
@@ -302,6 +324,14 @@ try {
       [
         'watchers',
         `${complete}/${WATCHERS} received all ${CREATES} events (fewest: ${Math.min(...seen)})`,
+      ],
+      [
+        '…store in memory',
+        `${rate(inMemory)}, p50 ${ms(memoryLatency.p50)}, p99 ${ms(memoryLatency.p99)} → ${(inMemory.perSecond / baseline.perSecond).toFixed(2)}× echo, ${(inMemory.perSecond / alone.perSecond).toFixed(2)}× LMDB${
+          inMemory.serverMainThreadMicros === undefined
+            ? ''
+            : `; main thread ${micros(inMemory.serverMainThreadMicros)}`
+        } (same server, --store memory: nothing on disk)`,
       ],
       ['server CPU/request', cpuLine(baseline, alone, watched)],
       ['…its main thread', mainThreadLine(baseline, alone)],
@@ -323,7 +353,7 @@ try {
       createsPerSecond: alone.perSecond,
       p50: aloneLatency.p50,
       p99: aloneLatency.p99,
-      failures: alone.failures + watched.failures,
+      failures: alone.failures + watched.failures + inMemory.failures,
       watchedCreatesPerSecond: watched.perSecond,
       watchedP50: watchedLatency.p50,
       watchedP99: watchedLatency.p99,
@@ -335,6 +365,10 @@ try {
       baselineServerMainThreadMicros: baseline.serverMainThreadMicros,
       serverMainThreadMicros: alone.serverMainThreadMicros,
       watchedServerCpuMicros: watched.serverCpuMicros,
+      memoryStorePerSecond: inMemory.perSecond,
+      memoryStoreP99: memoryLatency.p99,
+      memoryStoreServerCpuMicros: inMemory.serverCpuMicros,
+      memoryStoreServerMainThreadMicros: inMemory.serverMainThreadMicros,
       inProcessPerSecond: services.perSecond,
       inProcessCpuMicros: services.cpuMicros,
       clientCpuMicros: alone.clientCpuMicros,

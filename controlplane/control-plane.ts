@@ -3,7 +3,7 @@
 // kubeconfig kept beside the state. `skiff controlplane` and `skiff up` run
 // one; the SDK embeds one.
 //
-//   <data-dir>/state/             LMDB (the store)
+//   <data-dir>/state/             LMDB (the store; absent with `store: 'memory'`)
 //   <data-dir>/admin-token        bearer token of the admin (mode 0600)
 //   <data-dir>/node-token         token node agents join with (mode 0600)
 //   <data-dir>/pki/               cluster CA and the server's certificate
@@ -26,7 +26,15 @@ import { writeKubeconfig } from './server/kubeconfig.js';
 import { ensureClusterPki, serverNames } from './server/pki/cluster-pki.js';
 import { ensureKubernetesService } from './kubernetes-service.js';
 import { createApiServices, type ApiServices } from './services/index.js';
-import { openLmdbStore, type Store } from './store/index.js';
+import { MemoryStore, openLmdbStore, type Store } from './store/index.js';
+
+/**
+ * Where the cluster's state lives: `lmdb` under `<data-dir>/state` (kept
+ * across restarts, every acknowledged write on disk), or `memory`, in this
+ * process only and gone when it stops (throwaway clusters for tests and
+ * demos; the bench's measure of what the disk costs).
+ */
+export type ControlPlaneStoreKind = 'lmdb' | 'memory';
 
 /** Where and how a control plane runs. */
 export interface ControlPlaneOptions {
@@ -40,6 +48,8 @@ export interface ControlPlaneOptions {
   readonly logger?: Logger;
   /** Routers served beside the API (the OCI registry at /v2). */
   readonly extraRouters?: readonly MountedRouter[];
+  /** Default `lmdb`. Credentials, PKI and kubeconfig stay in the data dir either way. */
+  readonly store?: ControlPlaneStoreKind;
 }
 
 /** A running control plane. */
@@ -69,7 +79,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     options.dataDir,
     serverNames([host.replace(/^\[(.*)\]$/, '$1')]),
   );
-  const store: Store = await openLmdbStore({ path: path.join(options.dataDir, 'state') });
+  const store: Store =
+    options.store === 'memory'
+      ? new MemoryStore()
+      : await openLmdbStore({ path: path.join(options.dataDir, 'state') });
   try {
     const api = createApiServices({ store });
     await api.ready();

@@ -13,6 +13,7 @@ import {
   selfSignedServingCertificate,
   startControlPlane,
   type ControlPlane,
+  type ControlPlaneStoreKind,
 } from '../../controlplane/index.js';
 import { startNodeAgent, type BackoffOptions, type NodeAgent } from '../../runtime/agent/index.js';
 import { registryClient, type RegistryClient } from '../../runtime/images/distribution/index.js';
@@ -39,6 +40,8 @@ export interface ClusterOptions {
   readonly probeTimeScale?: number;
   /** Told of failures the components recover from. */
   readonly onError?: (error: unknown) => void;
+  /** The control plane's store: `lmdb` (default, kept under dataDir) or `memory` (gone at stop). */
+  readonly store?: ControlPlaneStoreKind;
 }
 
 /** A running in-process cluster. */
@@ -68,6 +71,7 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     dataDir: controlPlaneDir,
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
+    ...(options.store ? { store: options.store } : {}),
   });
   const onError = options.onError ?? (() => undefined);
   const scheduler: Scheduler = startScheduler({ api: controlPlane.api, onError });

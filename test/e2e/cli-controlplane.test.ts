@@ -91,6 +91,41 @@ t.test('a second server on the same data directory is refused in one line', asyn
   ]);
   t.equal(badListen.code, 1);
   t.match(badListen.stderr, 'invalid --listen "nowhere"');
+  const badStore = await skiff([
+    'controlplane',
+    '--data-dir',
+    first.dataDir,
+    '--listen',
+    '127.0.0.1:0',
+    '--store',
+    'etcd',
+  ]);
+  t.equal(badStore.code, 1);
+  t.match(badStore.stderr, 'invalid --store "etcd": expected one of lmdb, memory');
+});
+
+t.test('--store memory serves the same API and keeps nothing after exit', async (t) => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'skiff-cp-memory-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const throwaway = await startControlPlane({ dataDir: dir, store: 'memory' });
+  t.teardown(() => throwaway.stop());
+  const created = await throwaway.request('POST', '/api/v1/namespaces/default/configmaps', {
+    metadata: { name: 'scratch' },
+    data: { a: 'b' },
+  });
+  t.equal(created.status, 201);
+  const read = await throwaway.request('GET', '/api/v1/namespaces/default/configmaps/scratch');
+  t.match(await read.json(), { data: { a: 'b' } });
+  await t.rejects(stat(path.join(dir, 'state')), { code: 'ENOENT' }, 'no LMDB store on disk');
+  await throwaway.stop('SIGTERM');
+
+  const again = await startControlPlane({ dataDir: dir, store: 'memory' });
+  t.teardown(() => again.stop());
+  t.equal(again.token, throwaway.token, 'the credentials are kept: they live in the data dir');
+  const gone = await again.request('GET', '/api/v1/namespaces/default/configmaps/scratch');
+  t.equal(gone.status, 404, 'the objects are not');
+  const defaults = await again.request('GET', '/api/v1/namespaces/kube-system');
+  t.equal(defaults.status, 200, 'a fresh cluster: its bootstrap namespaces exist again');
 });
 
 t.test('a restart keeps the objects, the token and the CA', async (t) => {

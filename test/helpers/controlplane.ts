@@ -37,9 +37,9 @@ interface KubeconfigShape {
   users?: { user?: { token?: string } }[];
 }
 
-/** Starts `skiff controlplane` (reusing `dataDir` when given, to test restarts). */
+/** Starts `skiff controlplane` (reusing `dataDir` when given, to test restarts; `--store` when given). */
 export async function startControlPlane(
-  options: { dataDir?: string } = {},
+  options: { dataDir?: string; store?: 'lmdb' | 'memory' } = {},
 ): Promise<TestControlPlane> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'skiff-cp-')));
   const port = await freePort();
@@ -49,6 +49,7 @@ export async function startControlPlane(
     dataDir,
     '--listen',
     `127.0.0.1:${port}`,
+    ...(options.store ? ['--store', options.store] : []),
   ]);
   const exited = finished(child, 24 * 3600 * 1000);
   await stderrMatching(child, /kubeconfig/i, 30_000);

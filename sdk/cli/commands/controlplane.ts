@@ -1,17 +1,28 @@
-// `skiff controlplane`: the API server on its LMDB store, from a data
-// directory, until SIGINT or SIGTERM.
+// `skiff controlplane`: the API server on its LMDB store (or, with
+// `--store memory`, a throwaway one), from a data directory, until SIGINT or
+// SIGTERM.
 
 import type { Command } from 'commander';
 import pino from 'pino';
+import type { ControlPlaneStoreKind } from '../../../controlplane/index.js';
 import { CliError } from '../cli-error.js';
 
 interface ControlPlaneFlags {
   readonly dataDir: string;
   readonly listen: string;
   readonly logLevel: string;
+  readonly store: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+// The kinds ControlPlaneStoreKind names, listed here: the control plane's
+// module loads only once the command runs.
+const STORE_KINDS: readonly ControlPlaneStoreKind[] = ['lmdb', 'memory'];
+
+function isStoreKind(value: string): value is ControlPlaneStoreKind {
+  return (STORE_KINDS as readonly string[]).includes(value);
+}
 
 /** `HOST:PORT`, `[v6]:PORT` or `:PORT` (all interfaces). */
 export function parseListen(listen: string): { host: string; port: number } {
@@ -30,12 +41,21 @@ export function registerControlPlane(program: Command): void {
     .requiredOption('--data-dir <dir>', 'state, credentials, certificates and the admin kubeconfig')
     .option('--listen <host:port>', 'address to serve the API on (HTTPS)', '127.0.0.1:6443')
     .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')}`, 'info')
+    .option(
+      '--store <kind>',
+      'lmdb: state on disk under --data-dir; memory: in this process only, lost when it exits (tests, demos)',
+      'lmdb',
+    )
     .action(async (flags: ControlPlaneFlags) => {
       const { host, port } = parseListen(flags.listen);
       if (!LOG_LEVELS.includes(flags.logLevel)) {
         throw new CliError(
           `invalid --log-level "${flags.logLevel}": expected one of ${LOG_LEVELS.join(', ')}`,
         );
+      }
+      const store = flags.store;
+      if (!isStoreKind(store)) {
+        throw new CliError(`invalid --store "${store}": expected one of ${STORE_KINDS.join(', ')}`);
       }
       const logger = pino({ level: flags.logLevel }, pino.destination(2));
       const { startControlPlane } = await import('../../../controlplane/index.js');
@@ -46,6 +66,7 @@ export function registerControlPlane(program: Command): void {
         host,
         port,
         logger,
+        store,
       }).catch((error: unknown) => {
         logger.debug({ err: error }, 'start failed');
         throw new CliError(
@@ -54,6 +75,9 @@ export function registerControlPlane(program: Command): void {
       });
       process.stderr.write(
         `skiff controlplane: serving ${controlPlane.url}\n` +
+          (store === 'memory'
+            ? 'State: in memory only (--store memory): nothing is kept when this process exits\n'
+            : '') +
           `Admin kubeconfig: ${controlPlane.kubeconfigPath}\n` +
           `  export KUBECONFIG=${controlPlane.kubeconfigPath}\n`,
       );

@@ -18,6 +18,13 @@ export interface ListOptions {
   readonly continue?: string;
   /** list: '' / absent = latest; watch: start after this revision. */
   readonly resourceVersion?: string;
+  /**
+   * list only, with a resourceVersion other than '0': `Exact` serves the list
+   * as of that revision (410 Expired once compacted); `NotOlderThan` (also
+   * what a resourceVersion alone means) the latest, 504 while the store has
+   * not reached it. Not with `continue`.
+   */
+  readonly resourceVersionMatch?: 'Exact' | 'NotOlderThan';
 }
 
 export interface WatchOptions extends ListOptions {

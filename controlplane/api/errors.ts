@@ -89,7 +89,7 @@ export interface FieldError {
   readonly message: string;
 }
 
-/** 422: `Pod "x" is invalid: [field: message, ...]`, with one cause per field. */
+/** 422: `Pod "x" is invalid: [field: message, ...]` (`Deployment.apps "x"`), with one cause per field. */
 export function invalid(
   kind: string,
   name: string,
@@ -98,19 +98,29 @@ export function invalid(
 ): ApiError {
   const parts = errors.map((e) => `${e.field}: ${e.message}`);
   const list = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
+  // Kubernetes names the kind with its group (`Deployment.apps "web" is invalid`).
+  const qualified = group ? `${kind}.${group}` : kind;
   const causes: StatusCause[] = errors.map((e) => ({
     reason: e.reason,
     message: e.message,
     field: e.field,
   }));
   return new ApiError(
-    failure(422, 'Invalid', `${kind} "${name}" is invalid: ${list}`, {
+    failure(422, 'Invalid', `${qualified} "${name}" is invalid: ${list}`, {
       name,
       ...(group ? { group } : {}),
       kind,
       causes,
     }),
   );
+}
+
+/**
+ * 422 for list and watch query parameters that Kubernetes' ValidateListOptions
+ * refuses (`ListOptions.meta.k8s.io "" is invalid: ...`).
+ */
+export function invalidListOptions(errors: readonly FieldError[]): ApiError {
+  return invalid('ListOptions', '', errors, 'meta.k8s.io');
 }
 
 export function badRequest(message: string, causes?: readonly StatusCause[]): ApiError {

@@ -3,7 +3,8 @@
 // options of ClusterApi calls.
 
 import type { DeleteOptions, ListOptions, WatchOptions, WriteOptions } from '../api/cluster-api.js';
-import { badRequest } from '../api/errors.js';
+import { badRequest, invalidListOptions } from '../api/errors.js';
+import { forbidden } from '../api/validation/field-errors.js';
 
 /** How a Table row carries its object (`includeObject`). */
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
@@ -61,12 +62,15 @@ export function isWatch(query: URLSearchParams): boolean {
 export function listOptionsOf(query: URLSearchParams, namespace: string | undefined): ListOptions {
   const resourceVersion = single(query, 'resourceVersion');
   const match = oneOf(query, 'resourceVersionMatch', ['NotOlderThan', 'Exact'] as const);
-  if (match && !resourceVersion) {
-    throw badRequest('resourceVersionMatch is forbidden unless resourceVersion is provided');
-  }
   if (single(query, 'sendInitialEvents'))
-    throw badRequest('sendInitialEvents is forbidden for list');
-  return selectionOptionsOf(query, namespace, resourceVersion, true);
+    throw invalidListOptions([
+      forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'),
+    ]);
+  // The services check the resourceVersion and its match (the same rules in-process).
+  return {
+    ...selectionOptionsOf(query, namespace, resourceVersion, true),
+    ...(match ? { resourceVersionMatch: match } : {}),
+  };
 }
 
 /** What list and watch share: the namespace, selectors, paging and resourceVersion. */
@@ -79,9 +83,6 @@ function selectionOptionsOf(
   // A watch has no pages: its limit and continue are ignored, as the apiserver ignores them.
   const limit = paged ? integerParam(query, 'limit', 0) : undefined;
   const cont = paged ? single(query, 'continue') : undefined;
-  if (cont && resourceVersion && resourceVersion !== '0') {
-    throw badRequest('specifying resource version is not allowed when using continue');
-  }
   return {
     ...(namespace !== undefined ? { namespace } : {}),
     ...optional('labelSelector', single(query, 'labelSelector')),
@@ -91,13 +92,6 @@ function selectionOptionsOf(
     ...optional('continue', cont),
     ...optional('resourceVersion', resourceVersion),
   };
-}
-
-/** `resourceVersionMatch=Exact`: the list must be served at exactly that revision. */
-export function exactResourceVersion(query: URLSearchParams): string | undefined {
-  return single(query, 'resourceVersionMatch') === 'Exact'
-    ? single(query, 'resourceVersion')
-    : undefined;
 }
 
 /** Watch options: list options plus bookmarks and the client's timeout. */
@@ -110,11 +104,13 @@ export function watchOptionsOf(
   // empty resourceVersion means "the latest state".
   const match = single(query, 'resourceVersionMatch');
   const initialEvents = single(query, 'sendInitialEvents');
+  const refuse = (detail: string) =>
+    invalidListOptions([forbidden('resourceVersionMatch', detail)]);
   if (initialEvents && match !== 'NotOlderThan') {
-    throw badRequest('sendInitialEvents requires setting resourceVersionMatch to NotOlderThan');
+    throw refuse('sendInitialEvents requires setting resourceVersionMatch to NotOlderThan');
   }
   if (match && !initialEvents) {
-    throw badRequest(
+    throw refuse(
       'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided',
     );
   }

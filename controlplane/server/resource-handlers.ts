@@ -12,12 +12,10 @@ import type { ClusterApi, ResourceClient } from '../api/cluster-api.js';
 import { apiVersionOf } from '../api/resources.js';
 import type { KubeList, KubeObject, WatchEvent } from '../api/types.js';
 import { negotiateResponse, patchTypeOf } from './media-types.js';
-import { checkListVersion } from './list-versions.js';
 import { checkBody } from './object-checks.js';
 import type { HttpWriteOptions } from './query-options.js';
 import {
   deleteOptionsOf,
-  exactResourceVersion,
   includeObjectOf,
   isWatch,
   listOptionsOf,
@@ -72,11 +70,6 @@ export async function listOrWatch(call: ResourceCall): Promise<void> {
   const view = readAs(call);
   const options = listOptionsOf(query, target.namespace);
   const list = await call.client.list(options);
-  checkListVersion(
-    options.resourceVersion,
-    exactResourceVersion(query) !== undefined,
-    list.metadata.resourceVersion,
-  );
   sendJson(call.response, 200, view.list(list));
 }
 

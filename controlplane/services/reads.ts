@@ -4,14 +4,15 @@
 // token is the store's, positioned after the last object read.
 
 import type { ListOptions } from '../api/cluster-api.js';
-import { badRequest, notFound } from '../api/errors.js';
+import { badRequest, invalidListOptions, notFound } from '../api/errors.js';
+import { forbidden } from '../api/validation/field-errors.js';
 import { apiVersionOf } from '../api/resources.js';
 import type { KubeList, KubeObject, ListMeta } from '../api/types.js';
 import type { TypeContext } from './context.js';
 import { listPrefix } from './keys.js';
 import { effectiveNamespace, adoptStored, readObject } from './object-access.js';
 import { compileSelection, type Selection } from './selection.js';
-import { toApiError } from './store-errors.js';
+import { toApiError, tooLargeResourceVersion, tooOldResourceVersion } from './store-errors.js';
 import { StoreError } from '../store/types.js';
 
 /** The ResourceClient `get` verb. */
@@ -50,13 +51,18 @@ function invalidContinue(error: unknown): unknown {
   );
 }
 
-/** Reads matching objects from the store until `limit` are found or the prefix is exhausted. */
+/**
+ * Reads matching objects from the store until `limit` are found or the
+ * prefix is exhausted; as of revision `at` when given (the first page's
+ * revision otherwise: the latest).
+ */
 export async function readPage(
   ctx: TypeContext,
   prefix: string,
   selection: Selection,
   limit: number | undefined,
   token: string | undefined,
+  at?: number,
 ): Promise<ListPage> {
   const items: KubeObject[] = [];
   let next = token;
@@ -68,6 +74,7 @@ export async function readPage(
       .list(prefix, {
         ...(wanted === undefined ? {} : { limit: wanted }),
         ...(next === undefined ? {} : { continue: next }),
+        ...(next === undefined && at !== undefined ? { revision: at } : {}),
       })
       .catch((error: unknown) => {
         throw next === undefined ? error : invalidContinue(error);
@@ -89,20 +96,48 @@ export async function readPage(
   };
 }
 
+/**
+ * What a list's resourceVersion asks for, checked as Kubernetes'
+ * ValidateListOptions and its storage do: the revision to read at for an
+ * `Exact` match, undefined for the latest (after checking that the store has
+ * reached a NotOlderThan revision: 504 until it has).
+ */
+function listRevision(ctx: TypeContext, options: ListOptions): number | undefined {
+  const rv = options.resourceVersion || undefined;
+  const match = options.resourceVersionMatch;
+  if (match !== undefined) {
+    const refuse = (detail: string) =>
+      invalidListOptions([forbidden('resourceVersionMatch', detail)]);
+    if (rv === undefined)
+      throw refuse('resourceVersionMatch is forbidden unless resourceVersion is provided');
+    if (options.continue)
+      throw refuse('resourceVersionMatch is forbidden when continue is provided');
+    if (match === 'Exact' && rv === '0')
+      throw refuse('resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+  }
+  if (rv === undefined || rv === '0') return undefined;
+  if (options.continue)
+    throw badRequest('specifying resource version is not allowed when using continue');
+  if (!/^\d+$/.test(rv)) throw badRequest(`invalid resource version: "${rv}"`);
+  const wanted = Number(rv);
+  const latest = ctx.services.store.revision();
+  if (wanted > latest) throw tooLargeResourceVersion(wanted, latest);
+  return match === 'Exact' ? wanted : undefined;
+}
+
 /** The ResourceClient `list` verb. */
 export async function listObjects(ctx: TypeContext, options: ListOptions = {}): Promise<KubeList> {
   const selection = compileSelection(ctx, options);
   const limit =
     options.limit !== undefined && options.limit > 0 ? Math.floor(options.limit) : undefined;
-  const rv = options.resourceVersion;
-  if (options.continue && rv && rv !== '0') {
-    throw badRequest('specifying resource version is not allowed when using continue');
-  }
+  const exact = listRevision(ctx, options);
   const prefix = listPrefix(ctx.type, listNamespace(ctx, options.namespace));
   let page: ListPage;
   try {
-    page = await readPage(ctx, prefix, selection, limit, options.continue || undefined);
+    page = await readPage(ctx, prefix, selection, limit, options.continue || undefined, exact);
   } catch (error) {
+    if (exact !== undefined && error instanceof StoreError && error.code === 'Compacted')
+      throw tooOldResourceVersion(exact, error.revision);
     throw toApiError(error, ctx.type, '');
   }
   const metadata: ListMeta = {

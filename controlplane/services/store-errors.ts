@@ -3,11 +3,12 @@
 
 import {
   alreadyExists,
+  ApiError,
   conflict,
+  failure,
   gone,
   notFound,
   unavailable,
-  type ApiError,
 } from '../api/errors.js';
 import type { ResourceType } from '../api/resources.js';
 import { StoreError } from '../store/types.js';
@@ -21,6 +22,16 @@ export function tooOldResourceVersion(
     oldest === undefined
       ? `too old resource version: ${requested}`
       : `too old resource version: ${requested} (${oldest})`,
+  );
+}
+
+/** Kubernetes' NewTooLargeResourceVersionError: a revision the store has not reached; retry in a second. */
+export function tooLargeResourceVersion(requested: number, current: number): ApiError {
+  return new ApiError(
+    failure(504, 'Timeout', `Too large resource version: ${requested}, current: ${current}`, {
+      causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+      retryAfterSeconds: 1,
+    }),
   );
 }
 

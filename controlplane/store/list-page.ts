@@ -36,6 +36,16 @@ export function changesSince(
   return changes;
 }
 
+/**
+ * A list revision ahead of the store: a continue token that is not one of
+ * this store's, or a caller asking for a revision not written yet.
+ */
+export function beyondLatest(fromToken: boolean, at: number, latest: number): RangeError {
+  return new RangeError(
+    fromToken ? 'invalid continue token' : `revision ${at} is ahead of the latest, ${latest}`,
+  );
+}
+
 /** A list's `limit` as a count of items; undefined (no limit) for none, 0 or less, as Kubernetes reads it. */
 export function pageLimit(limit: number | undefined): number | undefined {
   if (limit === undefined || !(limit >= 1)) return undefined;

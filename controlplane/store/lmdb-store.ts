@@ -49,7 +49,7 @@ import {
 import { copyJson } from '../api/json-values.js';
 import { deepFreeze, frozenCopy } from './frozen.js';
 import { checkKey, prefixEnd } from './key-order.js';
-import { assemblePage, changesSince, pageLimit, type Change } from './list-page.js';
+import { assemblePage, beyondLatest, changesSince, pageLimit, type Change } from './list-page.js';
 import { entryFor, eventOf, storedAfter, type LogEntry } from './log-entry.js';
 import { isSmallValue, RecentValues } from './recent-values.js';
 import { lockStore, type StoreLock } from './store-lock.js';
@@ -176,10 +176,10 @@ class LmdbStore implements Store {
     const transaction = this.#env.useReadTransaction();
     try {
       const now = this.#meta.get(REVISION, { transaction }) ?? 0;
-      const at = token?.revision ?? now;
+      const at = token?.revision ?? options.revision ?? now;
       const compacted = this.#meta.get(COMPACTED, { transaction }) ?? 0;
       if (at < compacted) throw compactedError(prefix, at, compacted);
-      if (at > now) throw new RangeError('invalid continue token');
+      if (at > now) throw beyondLatest(token !== undefined, at, now);
       const after = token?.after;
       const changes: Map<string, Change> =
         at < now

@@ -20,7 +20,7 @@ import {
 import { copyJson } from '../api/json-values.js';
 import { frozenCopy } from './frozen.js';
 import { checkKey, lowerBound, prefixEnd } from './key-order.js';
-import { assemblePage, changesSince, pageLimit, type Change } from './list-page.js';
+import { assemblePage, beyondLatest, changesSince, pageLimit, type Change } from './list-page.js';
 import { entryFor, eventOf, storedAfter, type LogEntry } from './log-entry.js';
 import type { ListOptions, ListResult, Store, StoreEvent, Stored } from './types.js';
 import { WatchHub } from './watch-hub.js';
@@ -74,9 +74,9 @@ export class MemoryStore implements Store {
   async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
     this.#assertOpen(prefix);
     const token = options.continue ? decodeContinue(options.continue, prefix) : undefined;
-    const at = token?.revision ?? this.#revision;
+    const at = token?.revision ?? options.revision ?? this.#revision;
     if (at < this.#compacted) throw compactedError(prefix, at, this.#compacted);
-    if (at > this.#revision) throw new RangeError('invalid continue token');
+    if (at > this.#revision) throw beyondLatest(token !== undefined, at, this.#revision);
     const after = token?.after;
     const changes: Map<string, Change> =
       at < this.#revision ? changesSince(this.#logAfter(at), prefix, after) : new Map();

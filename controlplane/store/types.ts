@@ -53,6 +53,12 @@ export interface ListOptions {
   readonly limit?: number;
   /** An opaque token from a previous list with the same prefix (a RangeError when malformed). */
   readonly continue?: string;
+  /**
+   * Read as of this past revision rather than the latest: StoreError
+   * Compacted below the compaction point, a RangeError above the latest.
+   * Ignored with `continue` (the token carries its page's revision).
+   */
+  readonly revision?: number;
 }
 
 export interface ListResult {

@@ -32,8 +32,7 @@ export function resourcePath(
   return path;
 }
 
-/** Query parameters; undefined values are left out. */
-/** Query parameters; an array repeats its key (`command=ls&command=-l`). */
+/** Query parameters; undefined values are left out, an array repeats its key (`command=ls&command=-l`). */
 export type Query = Readonly<
   Record<string, string | number | boolean | readonly string[] | undefined>
 >;
@@ -46,13 +45,15 @@ export function listQuery(options: ListOptions): Query {
     limit: options.limit,
     continue: options.continue || undefined,
     resourceVersion: options.resourceVersion || undefined,
+    resourceVersionMatch: options.resourceVersionMatch,
   };
 }
 
-/** The query of a watch call: a list query with `watch=1`. */
+/** The query of a watch call: a list query with `watch=1` (a watch takes no resourceVersionMatch). */
 export function watchQuery(options: WatchOptions): Query {
   return {
     ...listQuery(options),
+    resourceVersionMatch: undefined,
     watch: 1,
     allowWatchBookmarks: options.allowWatchBookmarks || undefined,
     timeoutSeconds: options.timeoutSeconds,

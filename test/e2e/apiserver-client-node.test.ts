@@ -67,6 +67,38 @@ t.test('namespaces and pods: create, read back with defaults, list by label', as
   t.equal(read.metadata?.uid, created.metadata?.uid);
 });
 
+t.test('a list as of an earlier resourceVersion (resourceVersionMatch=Exact)', async (t) => {
+  const before = await core.createNamespacedConfigMap({
+    namespace,
+    body: { metadata: { name: 'exact-1' }, data: { v: '1' } },
+  });
+  const revision = before.metadata?.resourceVersion ?? '';
+  await core.patchNamespacedConfigMap(
+    { namespace, name: 'exact-1', body: { data: { v: '2' } } },
+    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+  );
+  await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'exact-2' } } });
+  const then = await core.listNamespacedConfigMap({
+    namespace,
+    resourceVersion: revision,
+    resourceVersionMatch: 'Exact',
+  });
+  t.equal(then.metadata?.resourceVersion, revision);
+  t.same(
+    then.items.map((c) => [c.metadata?.name, c.data?.['v']]),
+    [['exact-1', '1']],
+    'the list as it was at that resourceVersion',
+  );
+  const now = await core.listNamespacedConfigMap({ namespace });
+  t.same(
+    now.items.map((c) => [c.metadata?.name, c.data?.['v']]),
+    [
+      ['exact-1', '2'],
+      ['exact-2', undefined],
+    ],
+  );
+});
+
 t.test('errors arrive as ApiExceptions with Kubernetes status codes', async (t) => {
   const missing = await core
     .readNamespacedPod({ namespace, name: 'nope' })

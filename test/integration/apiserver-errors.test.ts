@@ -431,7 +431,11 @@ t.test('422 Invalid: the fields at fault, as causes', async (t) => {
     },
   });
   isStatus(t, selector, 422, 'Invalid', 'a deployment whose selector does not select its template');
-  t.match(selector.body.message, /^Deployment.apps "d" is invalid|^Deployment "d" is invalid/);
+  t.match(
+    selector.body.message,
+    /^Deployment\.apps "d" is invalid: /,
+    'the kind named with its group',
+  );
   t.equal(selector.body.details?.group, 'apps');
   t.ok(selector.body.details?.causes?.some((c) => c.field === 'spec.template.metadata.labels'));
   t.equal(

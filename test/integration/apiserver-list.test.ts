@@ -283,11 +283,12 @@ t.test("a list's resourceVersion is the revision it was read at", async (t) => {
     `${configMapsPath()}?resourceVersion=${created.metadata.resourceVersion}&resourceVersionMatch=NotOlderThan`,
   );
   t.same(names(notOlder), ['a']);
-  const exactOld = await server.request<Status>(
+  const exactOld = await list(
+    server,
     `${configMapsPath()}?resourceVersion=${empty.metadata.resourceVersion}&resourceVersionMatch=Exact`,
   );
-  t.equal(exactOld.status, 410, 'an exact past revision is not served: 410');
-  t.equal(exactOld.body.reason, 'Expired');
+  t.same(names(exactOld), [], 'Exact: the list as it was then, before "a"');
+  t.equal(exactOld.metadata.resourceVersion, empty.metadata.resourceVersion);
   const future = await server.request<Status>(
     `${configMapsPath()}?resourceVersion=${Number(later.metadata.resourceVersion) + 100}`,
   );
@@ -302,9 +303,81 @@ t.test("a list's resourceVersion is the revision it was read at", async (t) => {
   const notANumber = await server.request<Status>(`${configMapsPath()}?resourceVersion=latest`);
   t.equal(notANumber.status, 400);
   const matchAlone = await server.request<Status>(`${configMapsPath()}?resourceVersionMatch=Exact`);
-  t.equal(matchAlone.status, 400);
+  t.equal(matchAlone.status, 422, 'refused as Kubernetes validates ListOptions');
+  t.equal(
+    matchAlone.body.message,
+    'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided',
+  );
+  t.match(matchAlone.body.details, {
+    kind: 'ListOptions',
+    group: 'meta.k8s.io',
+    causes: [{ field: 'resourceVersionMatch', reason: 'FieldValueForbidden' }],
+  });
+  const exactZero = await server.request<Status>(
+    `${configMapsPath()}?resourceVersion=0&resourceVersionMatch=Exact`,
+  );
+  t.equal(exactZero.status, 422);
+  t.match(
+    exactZero.body.message,
+    /resourceVersionMatch "exact" is forbidden for resourceVersion "0"$/,
+  );
   const badLimit = await server.request<Status>(`${configMapsPath()}?limit=many`);
   t.equal(badLimit.status, 400);
+});
+
+t.test('resourceVersionMatch=Exact lists as of a past revision, paged and selected', async (t) => {
+  const server = await startApiServer(t);
+  for (const name of ['a', 'b', 'c'])
+    await createOk(
+      t,
+      server,
+      configMapsPath(),
+      configMap(name, { tier: name === 'c' ? 'x' : 'y' }),
+    );
+  const then = (await list(server, configMapsPath())).metadata.resourceVersion;
+  await server.request(`${configMapsPath()}/b`, { method: 'DELETE' });
+  await server.request(`${configMapsPath()}/a`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/merge-patch+json' },
+    body: JSON.stringify({ data: { changed: 'yes' } }),
+  });
+  await createOk(t, server, configMapsPath(), configMap('d'));
+  const exact = (query = '') =>
+    `${configMapsPath()}?resourceVersion=${then}&resourceVersionMatch=Exact${query}`;
+
+  const past = await list(server, exact());
+  t.same(names(past), ['a', 'b', 'c'], 'b is back, d is not there yet');
+  t.equal(past.metadata.resourceVersion, then);
+  const a = past.items.find((item) => item.metadata.name === 'a') as { data?: object };
+  t.notOk(a.data && 'changed' in a.data, 'a as it was then');
+  t.same(names(await list(server, configMapsPath())), ['a', 'c', 'd'], 'the latest is unchanged');
+
+  const first = await list(server, exact('&limit=2'));
+  t.same(names(first), ['a', 'b']);
+  t.equal(first.metadata.remainingItemCount, 1);
+  const rest = await list(
+    server,
+    `${configMapsPath()}?limit=2&continue=${first.metadata.continue}`,
+  );
+  t.same(names(rest), ['c'], 'continue pages stay at that revision');
+  t.equal(rest.metadata.resourceVersion, then);
+  t.same(names(await list(server, exact('&labelSelector=tier%3Dy'))), ['a', 'b'], 'selectors too');
+
+  const withContinue = await server.request<Status>(exact(`&continue=${first.metadata.continue}`));
+  t.equal(withContinue.status, 422);
+  t.match(
+    withContinue.body.message,
+    /resourceVersionMatch is forbidden when continue is provided$/,
+  );
+  const ahead = await server.request<Status>(
+    `${configMapsPath()}?resourceVersion=${server.store.revision() + 5}&resourceVersionMatch=Exact`,
+  );
+  t.equal(ahead.status, 504, 'a revision not reached yet: 504, as the apiserver answers');
+  await server.store.compact(server.store.revision());
+  const compacted = await server.request<Status>(exact());
+  t.equal(compacted.status, 410, 'compacted since: 410 Expired');
+  t.equal(compacted.body.reason, 'Expired');
+  t.match(compacted.body.message, /^too old resource version: \d+ \(\d+\)$/);
 });
 
 t.test('list kinds and apiVersions are those of the group-version', async (t) => {

@@ -308,6 +308,48 @@ export function storeSuite(name: string, open: StoreFactory): void {
     t.equal((await store.list('/p/', { limit: 0 })).items.length, 25, 'limit 0: no limit');
   });
 
+  t.test(`${name}: lists as of a past revision`, async (t) => {
+    const store = await fresh(t);
+    await store.create('/r/a', 'a1');
+    await store.create('/r/b', 'b1');
+    await store.create('/r/c', 'c1');
+    const then = store.revision();
+    await store.update('/r/a', 'a2');
+    await store.delete('/r/b');
+    await store.create('/r/d', 'd1');
+    await store.create('/s/outside', 0);
+
+    const past = await store.list('/r/', { revision: then });
+    t.equal(past.revision, then, 'served at the revision asked for');
+    t.same(
+      past.items.map((i) => [i.key, i.value, i.revision]),
+      [
+        ['/r/a', 'a1', then - 2],
+        ['/r/b', 'b1', then - 1],
+        ['/r/c', 'c1', then],
+      ],
+      'the values of then: updated keys as they were, deleted ones back, later ones absent',
+    );
+    const first = await store.list('/r/', { revision: then, limit: 2 });
+    t.equal(first.remaining, 1);
+    const rest = await store.list('/r/', { limit: 2, continue: first.continue });
+    t.same(keysOf([...first.items, ...rest.items]), ['/r/a', '/r/b', '/r/c'], 'pages stay there');
+    t.same(
+      keysOf((await store.list('/r/', { revision: store.revision() })).items),
+      ['/r/a', '/r/c', '/r/d'],
+      'the latest revision is the current list',
+    );
+    await t.rejects(store.list('/r/', { revision: store.revision() + 1 }), RangeError);
+    await store.compact(then + 1);
+    const expired = await rejectsWithCode(
+      t,
+      store.list('/r/', { revision: then }),
+      'Compacted',
+      'below the compaction point',
+    );
+    t.equal(expired?.revision, then + 1);
+  });
+
   t.test(`${name}: continue tokens`, async (t) => {
     const store = await fresh(t);
     for (let i = 0; i < 5; i++) await store.create(`/c/${i}`, i);

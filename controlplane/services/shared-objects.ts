@@ -4,17 +4,10 @@
 // watcher can change what the others see.
 
 import type { KubeObject } from '../api/types.js';
+import { deepFreeze } from '../store/frozen.js';
 import { fromStore } from './object-access.js';
 
 const converted = new WeakMap<object, KubeObject>();
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
 
 /**
  * The frozen API object of the value a store event carries (stamped with the

@@ -24,6 +24,16 @@ export interface ApiMetricsOptions {
   readonly processMetrics?: boolean;
 }
 
+/** The labels of apiserver_request_total. */
+interface RequestLabels {
+  readonly verb: string;
+  readonly group: string;
+  readonly version: string;
+  readonly resource: string;
+  readonly subresource: string;
+  readonly code: string;
+}
+
 /** Kubernetes' verb label: the HTTP method, but LIST and WATCH for those reads. */
 function verbLabel(info: RequestInfo | undefined, method: string): string {
   if (info?.verb === 'list') return 'LIST';
@@ -34,11 +44,19 @@ function verbLabel(info: RequestInfo | undefined, method: string): string {
 export function createApiMetrics(options: ApiMetricsOptions = {}): ApiMetrics {
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
-  const requests = new Counter({
+  // Counted per request in a plain map, handed over when /metrics is read:
+  // prom-client validates and hashes the labels of every inc (~3 µs, more
+  // than the histogram's observe).
+  const unreportedRequests = new Map<string, { labels: RequestLabels; count: number }>();
+  new Counter({
     name: 'apiserver_request_total',
     help: 'API requests by verb, group, version, resource, subresource and HTTP code.',
     labelNames: ['verb', 'group', 'version', 'resource', 'subresource', 'code'],
     registers: [registry],
+    collect() {
+      for (const { labels, count } of unreportedRequests.values()) this.inc(labels, count);
+      unreportedRequests.clear();
+    },
   });
   const durations = new Histogram({
     name: 'apiserver_request_duration_seconds',
@@ -90,7 +108,11 @@ export function createApiMetrics(options: ApiMetricsOptions = {}): ApiMetrics {
         resource: info?.resource ?? '',
         subresource: info?.subresource ?? '',
       };
-      requests.inc({ ...labels, code: String(response.statusCode) });
+      const code = String(response.statusCode);
+      const key = `${labels.verb} ${labels.group}/${labels.version}/${labels.resource}/${labels.subresource} ${code}`;
+      const counted = unreportedRequests.get(key);
+      if (counted) counted.count++;
+      else unreportedRequests.set(key, { labels: { ...labels, code }, count: 1 });
       durations.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
     });
     next();

@@ -630,6 +630,14 @@ t.test(
       'with group and version',
     );
     t.match(counter({ verb: 'WATCH', resource: 'pods', code: '200' }), / 1$/, 'watches are WATCH');
+    await server.request(`${podsPath()}/p`);
+    const again = (await server.request('/metrics')).text.split('\n');
+    t.ok(
+      again.some((l) =>
+        /^apiserver_request_total\{verb="GET",.*resource="pods".*code="200"\} 2$/.test(l),
+      ),
+      'counts add up across scrapes',
+    );
     t.ok(
       lines.some((l) => l.startsWith('apiserver_request_duration_seconds_bucket{')),
       'latencies',

@@ -48,25 +48,32 @@ export class Subscription {
   }
 
   /**
-   * The next event; undefined once the subscription ended (closed, aborted,
-   * hub closed). Rejects with WatcherTooSlow when it fell behind.
+   * The next queued event, or undefined when none is queued (see `ended`
+   * and `arrival`). Throws WatcherTooSlow when it fell behind. Synchronous, so
+   * a consumer drains a burst of events without a promise per event.
    */
-  async next(): Promise<StoreEvent | undefined> {
-    for (;;) {
-      if (this.#failure) throw this.#failure;
-      if (this.#head < this.#queue.length) {
-        const event = this.#queue[this.#head] as StoreEvent;
-        this.#head++;
-        // Drop consumed slots now and then instead of shifting per event.
-        if (this.#head >= 1024 && this.#head * 2 >= this.#queue.length) {
-          this.#queue = this.#queue.slice(this.#head);
-          this.#head = 0;
-        }
-        return event;
-      }
-      if (this.#ended) return undefined;
-      await new Promise<void>((resolve) => (this.#waiter = resolve));
+  take(): StoreEvent | undefined {
+    if (this.#failure) throw this.#failure;
+    if (this.#head >= this.#queue.length) return undefined;
+    const event = this.#queue[this.#head] as StoreEvent;
+    this.#head++;
+    // Drop consumed slots now and then instead of shifting per event.
+    if (this.#head >= 1024 && this.#head * 2 >= this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
     }
+    return event;
+  }
+
+  /** True once the subscription ended (closed, aborted, hub closed, or failed). */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Resolves when an event is queued or the subscription ends. */
+  arrival(): Promise<void> {
+    if (this.#ended || this.#head < this.#queue.length) return Promise.resolve();
+    return new Promise<void>((resolve) => (this.#waiter = resolve));
   }
 
   /** Ends the subscription; queued events are dropped. Idempotent. */

@@ -65,8 +65,15 @@ export async function* watchStream(
       if (read.events.length < REPLAY_CHUNK) break;
     }
     for (;;) {
-      const event = await subscription.next();
-      if (event === undefined || aborted) return;
+      // Queued events are taken without a promise each; the watch waits only
+      // when the queue is empty.
+      const event = subscription.take();
+      if (event === undefined) {
+        if (subscription.ended || aborted) return;
+        await subscription.arrival();
+        continue;
+      }
+      if (aborted) return;
       if (event.revision <= last) continue;
       yield event;
       if (aborted) return;

@@ -109,6 +109,16 @@ export interface ResourceClient<T extends KubeObject = KubeObject> {
   bind(name: string, nodeName: string, options?: WriteOptions): Promise<Status>;
 }
 
+/**
+ * What a ResourceClient may offer besides `watch`: the same events a batch at
+ * a time (what one commit produced). The in-process services' clients offer
+ * it; the API server streams through it when present, so that many watchers
+ * of a busy type cost a promise turn per batch each, not per event.
+ */
+export interface BatchedWatchSource<T extends KubeObject = KubeObject> {
+  watchBatches(options: WatchOptions, signal: AbortSignal): AsyncIterable<readonly WatchEvent<T>[]>;
+}
+
 /** `autoscaling/v1` Scale. */
 export interface Scale {
   apiVersion: 'autoscaling/v1';

@@ -29,7 +29,7 @@ import { readObjectBody, readOptionalObjectBody, readPatchBody } from './request
 import type { ResourceRequest } from './request-path.js';
 import { addWarning, sendJson, verbNotAllowed } from './responses.js';
 import type { WatchTimeoutRange } from './watch-stream.js';
-import { streamWatch } from './watch-stream.js';
+import { streamWatch, watchBatchesOf } from './watch-stream.js';
 import { initialEventsThenWatch } from './watch-list.js';
 
 /** What the handlers share for the server's lifetime. */
@@ -86,7 +86,7 @@ async function watch(call: ResourceCall): Promise<void> {
   const transform = view.watchEvents();
   const source = sendsInitialEvents(query)
     ? (signal: AbortSignal) => initialEventsThenWatch(call.client, options, signal)
-    : (signal: AbortSignal) => call.client.watch(options, signal);
+    : (signal: AbortSignal) => watchBatchesOf(call.client, options, signal);
   const tracker = settings.onWatch?.(target.type.plural);
   try {
     await streamWatch(call.request, call.response, source, {

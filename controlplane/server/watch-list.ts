@@ -6,16 +6,17 @@
 
 import type { ListOptions, ResourceClient, WatchOptions } from '../api/cluster-api.js';
 import type { KubeObject, WatchEvent } from '../api/types.js';
+import { watchBatchesOf } from './watch-stream.js';
 
 /** The annotation of the bookmark that ends the initial events. */
 export const INITIAL_EVENTS_END_ANNOTATION = 'k8s.io/initial-events-end';
 
-/** The current objects as ADDED events, the end-of-initial-events bookmark, then the live watch. */
+/** The current objects as ADDED events (a batch per page), the end-of-initial-events bookmark, then the live watch. */
 export async function* initialEventsThenWatch(
   client: ResourceClient,
   options: WatchOptions,
   signal: AbortSignal,
-): AsyncIterable<WatchEvent> {
+): AsyncIterable<readonly WatchEvent[]> {
   // The state is listed at the latest revision, whatever resourceVersion says.
   const listOptions: ListOptions = {
     ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
@@ -28,7 +29,8 @@ export async function* initialEventsThenWatch(
     const page = await client.list({ ...listOptions, ...(cont ? { continue: cont } : {}) });
     // Every page of one list is read at the first page's revision.
     revision ||= page.metadata.resourceVersion ?? '';
-    for (const item of page.items) yield { type: 'ADDED', object: item };
+    if (page.items.length > 0)
+      yield page.items.map((object): WatchEvent => ({ type: 'ADDED', object }));
     cont = page.metadata.continue;
   } while (cont && !signal.aborted);
   const bookmark: KubeObject = {
@@ -42,6 +44,6 @@ export async function* initialEventsThenWatch(
       annotations: { [INITIAL_EVENTS_END_ANNOTATION]: 'true' },
     },
   };
-  yield { type: 'BOOKMARK', object: bookmark };
-  yield* client.watch({ ...options, resourceVersion: revision }, signal);
+  yield [{ type: 'BOOKMARK', object: bookmark }];
+  yield* watchBatchesOf(client, { ...options, resourceVersion: revision }, signal);
 }

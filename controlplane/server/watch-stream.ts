@@ -7,6 +7,7 @@
 // watch through its signal.
 
 import type { Request, Response } from 'express';
+import type { BatchedWatchSource, ResourceClient, WatchOptions } from '../api/cluster-api.js';
 import { statusOf } from '../api/errors.js';
 import type { WatchEvent } from '../api/types.js';
 
@@ -90,7 +91,7 @@ export interface WatchStreamOptions {
   readonly onEvent?: () => void;
 }
 
-type Next = IteratorResult<WatchEvent> | { readonly failed: unknown };
+type Next = IteratorResult<readonly WatchEvent[]> | { readonly failed: unknown };
 
 function timeoutMs(options: WatchStreamOptions): number {
   if (options.timeoutSeconds !== undefined) return options.timeoutSeconds * 1000;
@@ -98,7 +99,7 @@ function timeoutMs(options: WatchStreamOptions): number {
   return (minSeconds + Math.random() * Math.max(0, maxSeconds - minSeconds)) * 1000;
 }
 
-function settle(promise: Promise<IteratorResult<WatchEvent>>): Promise<Next> {
+function settle(promise: Promise<IteratorResult<readonly WatchEvent[]>>): Promise<Next> {
   return promise.then(
     (result) => result,
     (failed: unknown) => ({ failed }),
@@ -123,8 +124,30 @@ function drained(response: Response): Promise<void> {
   });
 }
 
+function hasBatchedWatch(client: ResourceClient): client is ResourceClient & BatchedWatchSource {
+  return typeof (client as Partial<BatchedWatchSource>).watchBatches === 'function';
+}
+
+/** One event per batch: the watch of a client that only streams events one at a time. */
+async function* singleBatches(
+  events: AsyncIterable<WatchEvent>,
+): AsyncGenerator<readonly WatchEvent[]> {
+  for await (const event of events) yield [event];
+}
+
+/** The watch of `client` a batch at a time: its own batches when it has them. */
+export function watchBatchesOf(
+  client: ResourceClient,
+  options: WatchOptions,
+  signal: AbortSignal,
+): AsyncIterable<readonly WatchEvent[]> {
+  return hasBatchedWatch(client)
+    ? client.watchBatches(options, signal)
+    : singleBatches(client.watch(options, signal));
+}
+
 /**
- * Streams the events of `watch(signal)` to `response`. Errors that happen
+ * Streams the events of `watch(signal)` to `response`, a batch at a time. Errors that happen
  * before the first byte (a malformed selector) are thrown, for the caller
  * to answer with their Status; later ones end the stream with an ERROR
  * event, as the apiserver does.
@@ -132,7 +155,7 @@ function drained(response: Response): Promise<void> {
 export async function streamWatch(
   request: Request,
   response: Response,
-  watch: (signal: AbortSignal) => AsyncIterable<WatchEvent>,
+  watch: (signal: AbortSignal) => AsyncIterable<readonly WatchEvent[]>,
   options: WatchStreamOptions,
 ): Promise<void> {
   const controller = new AbortController();
@@ -171,14 +194,13 @@ export async function streamWatch(
         batch.add(`${JSON.stringify({ type: 'ERROR', object: statusOf(result.failed) })}\n`);
         break;
       }
-      const written = options.transform(result.value);
-      if (written !== undefined) {
+      for (const event of result.value) {
+        const written = options.transform(event);
+        if (written === undefined) continue;
         options.onEvent?.();
-        const line =
-          written === result.value ? eventLine(result.value) : `${JSON.stringify(written)}\n`;
-        batch.add(line);
-        if (response.writableNeedDrain) await drained(response);
+        batch.add(written === event ? eventLine(event) : `${JSON.stringify(written)}\n`);
       }
+      if (response.writableNeedDrain) await drained(response);
       next = settle(iterator.next());
     }
   } finally {

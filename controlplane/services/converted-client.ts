@@ -18,6 +18,7 @@ import { applyPatch } from './patch.js';
 import type { ServiceResourceClient } from './resource-client.js';
 import { checkTypeMeta } from './request-checks.js';
 import { subresourceNotFound } from './subresource-errors.js';
+import { eventsOf } from '../store/watch-stream.js';
 
 /** Lost races a patch retries before answering 409, as the update loop does. */
 const MAX_PATCH_ATTEMPTS = 16;
@@ -29,6 +30,20 @@ export function createConvertedClient(
 ): ServiceResourceClient {
   const { served } = conversion;
   const out = (object: KubeObject): KubeObject => conversion.toServed(object);
+  const outEvent = (event: WatchEvent): WatchEvent => {
+    const object = event.object;
+    if (event.type === 'ERROR' || object.kind === 'Status') return event;
+    // A bookmark is only a resourceVersion, in the watched version's apiVersion.
+    if (event.type === 'BOOKMARK')
+      return { ...event, object: { ...object, apiVersion: apiVersionOf(served) } };
+    return { ...event, object: out(object as KubeObject) };
+  };
+  async function* watchBatches(
+    options: WatchOptions,
+    signal: AbortSignal,
+  ): AsyncGenerator<readonly WatchEvent[]> {
+    for await (const events of stored.watchBatches(options, signal)) yield events.map(outEvent);
+  }
   const outList = (list: KubeList<KubeObject>): KubeList<KubeObject> => ({
     ...list,
     apiVersion: apiVersionOf(served),
@@ -130,15 +145,9 @@ export function createConvertedClient(
     async deleteCollection(options) {
       return outList(await stored.deleteCollection(options));
     },
-    async *watch(options: WatchOptions, signal: AbortSignal): AsyncIterable<WatchEvent> {
-      for await (const event of stored.watch(options, signal)) {
-        const object = event.object;
-        if (event.type === 'ERROR' || object.kind === 'Status') yield event;
-        // A bookmark is only a resourceVersion, in the watched version's apiVersion.
-        else if (event.type === 'BOOKMARK') {
-          yield { ...event, object: { ...object, apiVersion: apiVersionOf(served) } };
-        } else yield { ...event, object: out(object as KubeObject) };
-      }
+    watchBatches,
+    watch(options: WatchOptions, signal: AbortSignal): AsyncIterable<WatchEvent> {
+      return eventsOf(watchBatches(options, signal), signal);
     },
     getScale() {
       return Promise.reject(subresourceNotFound());

@@ -5,6 +5,7 @@
 import type {
   ListOptions,
   PatchType,
+  BatchedWatchSource,
   ResourceClient,
   Scale,
   WatchOptions,
@@ -19,15 +20,14 @@ import { patchObject } from './patch.js';
 import { getObject, listObjects } from './reads.js';
 import { getScale, updateScale } from './scale.js';
 import { updateObject } from './update.js';
-import { watchObjects } from './watch.js';
+import { watchObjectBatches, watchObjects } from './watch.js';
 
 /**
  * The ClusterApi ResourceClient, with the write options the services accept
  * beyond the contract (`fieldValidation`, `onWarning`; see context.ts).
  */
-export interface ServiceResourceClient<
-  T extends KubeObject = KubeObject,
-> extends ResourceClient<T> {
+export interface ServiceResourceClient<T extends KubeObject = KubeObject>
+  extends ResourceClient<T>, BatchedWatchSource<T> {
   create(object: T, options?: ServiceWriteOptions): Promise<T>;
   update(object: T, options?: ServiceWriteOptions): Promise<T>;
   updateStatus(object: T, options?: ServiceWriteOptions): Promise<T>;
@@ -82,6 +82,9 @@ export function createResourceClient<T extends KubeObject = KubeObject>(
     async deleteCollection(options = {}) {
       await ready();
       return (await deleteCollection(ctx, options)) as KubeList<T>;
+    },
+    watchBatches(options: WatchOptions, signal: AbortSignal) {
+      return watchObjectBatches(ctx, options, signal) as AsyncIterable<readonly WatchEvent<T>[]>;
     },
     watch(options: WatchOptions, signal: AbortSignal) {
       return watchObjects(ctx, options, signal) as AsyncIterable<WatchEvent<T>>;

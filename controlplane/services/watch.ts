@@ -11,6 +11,7 @@ import { apiVersionOf } from '../api/resources.js';
 import { badRequest, gone, internalError, statusOf, unavailable } from '../api/errors.js';
 import type { KubeObject, WatchEvent } from '../api/types.js';
 import { StoreError, type StoreEvent } from '../store/types.js';
+import { eventsOf } from '../store/watch-stream.js';
 import type { TypeContext } from './context.js';
 import { listPrefix, typeSegment } from './keys.js';
 import { fromStore } from './object-access.js';
@@ -50,11 +51,11 @@ function toWatchEvent(event: StoreEvent, selection: Selection): WatchEvent | und
 }
 
 type Next =
-  | { readonly kind: 'event'; readonly result: IteratorResult<StoreEvent> }
+  | { readonly kind: 'event'; readonly result: IteratorResult<readonly StoreEvent[]> }
   | { readonly kind: 'error'; readonly error: unknown };
 
 /** Never rejects: a pending `next()` may lose a race to a timer and be awaited later. */
-function settle(promise: Promise<IteratorResult<StoreEvent>>): Promise<Next> {
+function settle(promise: Promise<IteratorResult<readonly StoreEvent[]>>): Promise<Next> {
   return promise.then(
     (result) => ({ kind: 'event', result }) as const,
     (error: unknown) => ({ kind: 'error', error }) as const,
@@ -74,9 +75,11 @@ async function* follow(
   plan: WatchPlan,
   after: number,
   signal: AbortSignal,
-): AsyncGenerator<WatchEvent> {
+): AsyncGenerator<readonly WatchEvent[]> {
   const { ctx } = plan;
-  const iterator = ctx.services.store.watch(plan.prefix, after, signal)[Symbol.asyncIterator]();
+  const iterator = ctx.services.store
+    .watchBatches(plan.prefix, after, signal)
+    [Symbol.asyncIterator]();
   const interval = ctx.services.bookmarkIntervalMs;
   // One abort listener and one bookmark timer per watch, waking whichever
   // wait is current: racing each event against long-lived promises (or adding
@@ -110,7 +113,7 @@ async function* follow(
           kind: ctx.type.kind,
           metadata: { resourceVersion: String(last) },
         };
-        yield { type: 'BOOKMARK', object: bookmark };
+        yield [{ type: 'BOOKMARK', object: bookmark }];
         continue;
       }
       const current = pending;
@@ -122,15 +125,19 @@ async function* follow(
       if (winner === 'abort') return;
       if (winner === 'tick') continue;
       if (winner.kind === 'error') {
-        if (!aborted) yield errorEvent(winner.error, after);
+        if (!aborted) yield [errorEvent(winner.error, after)];
         return;
       }
       if (winner.result.done) return;
-      const event = winner.result.value;
-      last = event.revision;
+      const events = winner.result.value;
+      last = (events[events.length - 1] as StoreEvent).revision;
       pending = settle(iterator.next());
-      const visible = toWatchEvent(event, plan.selection);
-      if (visible) yield visible;
+      const visible: WatchEvent[] = [];
+      for (const event of events) {
+        const seen = toWatchEvent(event, plan.selection);
+        if (seen) visible.push(seen);
+      }
+      if (visible.length > 0) yield visible;
     }
   } finally {
     clearInterval(ticker);
@@ -144,7 +151,7 @@ async function* run(
   plan: WatchPlan,
   outer: AbortSignal,
   timeoutSeconds: number | undefined,
-): AsyncGenerator<WatchEvent> {
+): AsyncGenerator<readonly WatchEvent[]> {
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   outer.addEventListener('abort', stop, { once: true });
@@ -162,10 +169,9 @@ async function* run(
       do {
         const page = await readPage(plan.ctx, plan.prefix, plan.selection, INITIAL_PAGE, token);
         after ??= page.revision;
-        for (const object of page.items) {
-          if (controller.signal.aborted) return;
-          yield { type: 'ADDED', object };
-        }
+        if (controller.signal.aborted) return;
+        if (page.items.length > 0)
+          yield page.items.map((object): WatchEvent => ({ type: 'ADDED', object }));
         token = page.continue;
       } while (token !== undefined);
     }
@@ -179,14 +185,16 @@ async function* run(
 }
 
 /**
- * The ResourceClient `watch` verb. Selectors and the resourceVersion are
- * checked at once (a 400 throws here, before any event); the events follow.
+ * The watch of `watchObjects`, a batch at a time: the events one store batch
+ * (a commit's burst) or one page of current objects produced, in order. The
+ * HTTP server writes each batch at once; selectors and the resourceVersion
+ * are checked at once (a 400 throws here, before any event).
  */
-export function watchObjects(
+export function watchObjectBatches(
   ctx: TypeContext,
   options: WatchOptions,
   signal: AbortSignal,
-): AsyncIterable<WatchEvent<KubeObject>> {
+): AsyncIterable<readonly WatchEvent<KubeObject>[]> {
   const selection = compileSelection(ctx, options);
   const rv = options.resourceVersion;
   let from: number | undefined;
@@ -203,4 +211,13 @@ export function watchObjects(
     bookmarks: options.allowWatchBookmarks === true,
   };
   return run(plan, signal, options.timeoutSeconds);
+}
+
+/** The ResourceClient `watch` verb: the events of `watchObjectBatches`, one at a time. */
+export function watchObjects(
+  ctx: TypeContext,
+  options: WatchOptions,
+  signal: AbortSignal,
+): AsyncIterable<WatchEvent<KubeObject>> {
+  return eventsOf(watchObjectBatches(ctx, options, signal), signal);
 }

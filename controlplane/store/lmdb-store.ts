@@ -62,7 +62,13 @@ import {
   type Stored,
 } from './types.js';
 import { WatchHub } from './watch-hub.js';
-import { closedStream, watchStream, type LogRead, type ReplaySource } from './watch-stream.js';
+import {
+  closedStream,
+  eventsOf,
+  watchBatchStream,
+  type LogRead,
+  type ReplaySource,
+} from './watch-stream.js';
 
 /** How to open an LMDB store. */
 export interface LmdbStoreOptions {
@@ -245,13 +251,21 @@ class LmdbStore implements Store {
   }
 
   watch(prefix: string, afterRevision: number, signal: AbortSignal): AsyncIterable<StoreEvent> {
+    return eventsOf(this.watchBatches(prefix, afterRevision, signal), signal);
+  }
+
+  watchBatches(
+    prefix: string,
+    afterRevision: number,
+    signal: AbortSignal,
+  ): AsyncIterable<readonly StoreEvent[]> {
     checkRevision(afterRevision, 'the revision a watch starts after');
     if (this.#closed) return closedStream(prefix);
     const source: ReplaySource = {
       isClosed: () => this.#closed,
       readLog: (p, after, limit) => this.#readLog(p, after, limit),
     };
-    return watchStream(this.#hub, source, prefix, afterRevision, signal);
+    return watchBatchStream(this.#hub, source, prefix, afterRevision, signal);
   }
 
   async compact(revision: number): Promise<void> {

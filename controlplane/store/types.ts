@@ -99,6 +99,16 @@ export interface Store {
    * and WatcherTooSlow when the consumer falls too far behind.
    */
   watch(prefix: string, afterRevision: number, signal: AbortSignal): AsyncIterable<StoreEvent>;
+  /**
+   * The events of `watch`, in the same order and with the same failures, a
+   * batch at a time: what was queued when the consumer asked (a commit's
+   * burst, a log read) comes as one array, never empty.
+   */
+  watchBatches(
+    prefix: string,
+    afterRevision: number,
+    signal: AbortSignal,
+  ): AsyncIterable<readonly StoreEvent[]>;
   /** Forgets log entries at or below `revision` (never the current value of a key). */
   compact(revision: number): Promise<void>;
   /** The oldest revision a watch can start after. */

@@ -1,5 +1,5 @@
 // A watch: replay from the log, then live events from the hub, without gaps
-// or duplicates. The hub subscription is taken before the first log read, so
+// or duplicates, in batches (`watch` is the same one event at a time). The hub subscription is taken before the first log read, so
 // every event committed after that read is in the subscription's queue; the
 // replay ends at the revision its last read saw, and live events at or below
 // the last revision yielded are skipped.
@@ -32,20 +32,24 @@ export interface ReplaySource {
 }
 
 /** The watch of a store that was closed before `watch` was called. */
-export async function* closedStream(prefix: string): AsyncGenerator<StoreEvent> {
+export async function* closedStream<T>(prefix: string): AsyncGenerator<T> {
   throw closedError(prefix);
 }
 
-/** What a store's `watch` returns. */
-export async function* watchStream(
+/**
+ * What a store's `watchBatches` returns: the events in revision order, each
+ * batch what one log read or one wake-up found (a commit's burst arrives as
+ * one batch, so a consumer pays its promise turns per batch, not per event).
+ */
+export async function* watchBatchStream(
   hub: WatchHub,
   source: ReplaySource,
   prefix: string,
   afterRevision: number,
   signal: AbortSignal,
-): AsyncGenerator<StoreEvent> {
+): AsyncGenerator<readonly StoreEvent[]> {
   if (source.isClosed() || signal.aborted) return;
-  // Read per event: a flag is cheaper than the signal's validating getter.
+  // Read per batch: a flag is cheaper than the signal's validating getter.
   let aborted = false;
   const onAbort = () => (aborted = true);
   signal.addEventListener('abort', onAbort, { once: true });
@@ -56,31 +60,46 @@ export async function* watchStream(
       if (source.isClosed() || aborted) return;
       if (subscription.failure) throw subscription.failure;
       const read = source.readLog(prefix, last, REPLAY_CHUNK);
-      for (const event of read.events) {
-        yield event;
+      if (read.events.length > 0) {
+        yield read.events;
         if (aborted) return;
-        last = event.revision;
+        last = (read.events[read.events.length - 1] as StoreEvent).revision;
       }
       last = Math.max(last, read.through);
       if (read.events.length < REPLAY_CHUNK) break;
     }
     for (;;) {
-      // Queued events are taken without a promise each; the watch waits only
-      // when the queue is empty.
-      const event = subscription.take();
-      if (event === undefined) {
-        if (subscription.ended || aborted) return;
-        await subscription.arrival();
-        continue;
+      // What is queued now is one batch; the watch waits only when nothing is.
+      const batch: StoreEvent[] = [];
+      for (let event = subscription.take(); event; event = subscription.take()) {
+        // Live events the replay already covered are skipped.
+        if (event.revision > last) batch.push(event);
       }
       if (aborted) return;
-      if (event.revision <= last) continue;
-      yield event;
-      if (aborted) return;
-      last = event.revision;
+      if (batch.length > 0) {
+        yield batch;
+        if (aborted) return;
+        last = (batch[batch.length - 1] as StoreEvent).revision;
+        continue;
+      }
+      if (subscription.ended) return;
+      await subscription.arrival();
     }
   } finally {
     signal.removeEventListener('abort', onAbort);
     subscription.close();
+  }
+}
+
+/** The events of `batches` one at a time (a store's `watch`), until `signal` aborts. */
+export async function* eventsOf<T>(
+  batches: AsyncIterable<readonly T[]>,
+  signal: AbortSignal,
+): AsyncGenerator<T> {
+  for await (const batch of batches) {
+    for (const event of batch) {
+      if (signal.aborted) return;
+      yield event;
+    }
   }
 }

@@ -553,6 +553,46 @@ export function storeSuite(name: string, open: StoreFactory): void {
     t.same(none, [], 'an aborted signal: no events');
   });
 
+  t.test(`${name}: watchBatches gives the events of watch, a burst at a time`, async (t) => {
+    const store = await fresh(t);
+    for (let i = 0; i < 3; i++) await store.create(`/b/${i}`, i);
+    await store.create('/other', 0);
+    const controller = new AbortController();
+    const iterator = store.watchBatches('/b/', 0, controller.signal)[Symbol.asyncIterator]();
+    const replay = await iterator.next();
+    t.same(
+      replay.value?.map((e: StoreEvent) => e.key),
+      ['/b/0', '/b/1', '/b/2'],
+      'the replay is one batch',
+    );
+    const next = iterator.next();
+    await Promise.all([store.update('/b/0', 'x'), store.delete('/b/1'), store.create('/b/3', 3)]);
+    const burst = (await next).value ?? [];
+    t.ok(burst.length >= 1, 'a batch is never empty');
+    const seen = [...burst];
+    while (seen.length < 3) seen.push(...((await iterator.next()).value ?? []));
+    t.same(
+      seen.map((e) => [e.type, e.key]),
+      [
+        ['MODIFIED', '/b/0'],
+        ['DELETED', '/b/1'],
+        ['ADDED', '/b/3'],
+      ],
+      'live events in revision order, as watch gives them',
+    );
+    const watched = collect(store, '/b/', 0);
+    await waitFor(() => watched.events.length === 6, 5_000, 'the same events through watch');
+    t.same(
+      watched.events.map(shape),
+      [...(replay.value ?? []), ...seen].map(shape),
+      'watch is watchBatches one event at a time',
+    );
+    controller.abort();
+    watched.controller.abort();
+    t.equal((await iterator.next()).done, true, 'ends when aborted');
+    await watched.done;
+  });
+
   t.test(`${name}: a watcher that falls behind fails with WatcherTooSlow`, async (t) => {
     const store = await fresh(t, { maxBufferedEvents: 50 });
     const controller = new AbortController();

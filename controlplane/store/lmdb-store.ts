@@ -62,13 +62,7 @@ import {
   type Stored,
 } from './types.js';
 import { WatchHub } from './watch-hub.js';
-import {
-  closedStream,
-  eventsOf,
-  watchBatchStream,
-  type LogRead,
-  type ReplaySource,
-} from './watch-stream.js';
+import { eventsOf, openWatch, type LogRead, type ReplaySource } from './watch-stream.js';
 
 /** How to open an LMDB store. */
 export interface LmdbStoreOptions {
@@ -115,6 +109,11 @@ class LmdbStore implements Store {
   readonly #meta: Database<number, string>;
   readonly #lock: StoreLock;
   readonly #hub: WatchHub;
+  /** Where this store's watches replay from. */
+  readonly #replaySource: ReplaySource = {
+    isClosed: () => this.#closed,
+    readLog: (prefix, after, limit) => this.#readLog(prefix, after, limit),
+  };
   readonly #sequencer: CommitSequencer;
   readonly #compaction: AutoCompaction;
   readonly #recent = new RecentValues(RECENT_VALUES);
@@ -259,13 +258,7 @@ class LmdbStore implements Store {
     afterRevision: number,
     signal: AbortSignal,
   ): AsyncIterable<readonly StoreEvent[]> {
-    checkRevision(afterRevision, 'the revision a watch starts after');
-    if (this.#closed) return closedStream(prefix);
-    const source: ReplaySource = {
-      isClosed: () => this.#closed,
-      readLog: (p, after, limit) => this.#readLog(p, after, limit),
-    };
-    return watchBatchStream(this.#hub, source, prefix, afterRevision, signal);
+    return openWatch(this.#hub, this.#replaySource, prefix, afterRevision, signal);
   }
 
   async compact(revision: number): Promise<void> {

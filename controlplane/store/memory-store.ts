@@ -24,13 +24,7 @@ import { assemblePage, beyondLatest, changesSince, pageLimit, type Change } from
 import { entryFor, eventOf, storedAfter, type LogEntry } from './log-entry.js';
 import type { ListOptions, ListResult, Store, StoreEvent, Stored } from './types.js';
 import { WatchHub } from './watch-hub.js';
-import {
-  closedStream,
-  eventsOf,
-  watchBatchStream,
-  type LogRead,
-  type ReplaySource,
-} from './watch-stream.js';
+import { eventsOf, openWatch, type LogRead, type ReplaySource } from './watch-stream.js';
 
 /** How a MemoryStore behaves. */
 export interface MemoryStoreOptions {
@@ -55,6 +49,11 @@ export class MemoryStore implements Store {
   /** Entries for revisions #compacted + 1 … #revision, in order: entry i is revision #compacted + 1 + i. */
   #log: LogEntry[] = [];
   readonly #hub: WatchHub;
+  /** Where this store's watches replay from. */
+  readonly #replaySource: ReplaySource = {
+    isClosed: () => this.#closed,
+    readLog: (prefix, after, limit) => this.#readLog(prefix, after, limit),
+  };
   readonly #compaction: AutoCompaction;
   #closed = false;
 
@@ -134,13 +133,7 @@ export class MemoryStore implements Store {
     afterRevision: number,
     signal: AbortSignal,
   ): AsyncIterable<readonly StoreEvent[]> {
-    checkRevision(afterRevision, 'the revision a watch starts after');
-    if (this.#closed) return closedStream(prefix);
-    const source: ReplaySource = {
-      isClosed: () => this.#closed,
-      readLog: (p, after, limit) => this.#readLog(p, after, limit),
-    };
-    return watchBatchStream(this.#hub, source, prefix, afterRevision, signal);
+    return openWatch(this.#hub, this.#replaySource, prefix, afterRevision, signal);
   }
 
   async compact(revision: number): Promise<void> {

@@ -4,7 +4,7 @@
 // replay ends at the revision its last read saw, and live events at or below
 // the last revision yielded are skipped.
 
-import { closedError } from './errors.js';
+import { checkRevision, closedError } from './errors.js';
 import type { StoreEvent } from './types.js';
 import type { WatchHub } from './watch-hub.js';
 
@@ -32,7 +32,7 @@ export interface ReplaySource {
 }
 
 /** The watch of a store that was closed before `watch` was called. */
-export async function* closedStream<T>(prefix: string): AsyncGenerator<T> {
+async function* closedStream<T>(prefix: string): AsyncGenerator<T> {
   throw closedError(prefix);
 }
 
@@ -89,6 +89,22 @@ export async function* watchBatchStream(
     signal.removeEventListener('abort', onAbort);
     subscription.close();
   }
+}
+
+/**
+ * A store's `watchBatches`: a RangeError for a malformed revision (at once),
+ * a stream that throws Closed for a closed store, the watch otherwise.
+ */
+export function openWatch(
+  hub: WatchHub,
+  source: ReplaySource,
+  prefix: string,
+  afterRevision: number,
+  signal: AbortSignal,
+): AsyncIterable<readonly StoreEvent[]> {
+  checkRevision(afterRevision, 'the revision a watch starts after');
+  if (source.isClosed()) return closedStream(prefix);
+  return watchBatchStream(hub, source, prefix, afterRevision, signal);
 }
 
 /** The events of `batches` one at a time (a store's `watch`), until `signal` aborts. */

@@ -124,6 +124,7 @@ function drained(response: Response): Promise<void> {
   });
 }
 
+/** Whether `client` streams its watch in batches too (the in-process services' clients do). */
 function hasBatchedWatch(client: ResourceClient): client is ResourceClient & BatchedWatchSource {
   return typeof (client as Partial<BatchedWatchSource>).watchBatches === 'function';
 }
@@ -147,10 +148,10 @@ export function watchBatchesOf(
 }
 
 /**
- * Streams the events of `watch(signal)` to `response`, a batch at a time. Errors that happen
- * before the first byte (a malformed selector) are thrown, for the caller
- * to answer with their Status; later ones end the stream with an ERROR
- * event, as the apiserver does.
+ * Streams the events of `watch(signal)` to `response`, a batch at a time.
+ * Errors that happen before the first byte (a malformed selector) are
+ * thrown, for the caller to answer with their Status; later ones end the
+ * stream with an ERROR event, as the apiserver does.
  */
 export async function streamWatch(
   request: Request,

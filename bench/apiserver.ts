@@ -6,7 +6,11 @@
 // autocannon (bench/lib/http-load.ts), each sending its next create when the
 // last is answered. Baseline, same run, same client: the same POSTs to an
 // express app that only parses and echoes the body (bench/lib/echo-server.ts),
-// i.e. what HTTPS + JSON + express cost alone.
+// i.e. what HTTPS + JSON + express cost alone; and the durable echo, the
+// same app writing each body to LMDB (a record and a log entry, one fsync'd
+// commit) before it answers: the least a durable create costs on this stack,
+// so that what Skiff's own work costs shows apart from what the stack and
+// this disk cost.
 //
 // Each load also reports the server's CPU per request (its process's
 // user + system time over the load, all threads), which, unlike throughput,
@@ -171,25 +175,55 @@ async function countAdded(
   }
 }
 
-/** Starts the echo baseline on the control plane's own certificate; resolves with its URL and a stop function. */
+/**
+ * Starts the echo baseline on the control plane's own certificate (the
+ * durable echo when given an LMDB directory); resolves with its URL and a
+ * stop function.
+ */
 async function startEcho(
   dataDir: string,
-): Promise<{ url: string; pid: number | undefined; stop: () => void }> {
+  lmdbDir?: string,
+): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {
   const script = new URL('./lib/echo-server.js', import.meta.url).pathname;
   const pki = path.join(dataDir, 'pki');
-  const child = spawn(
-    process.execPath,
-    [script, path.join(pki, 'server.crt'), path.join(pki, 'server.key')],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const args = [script, path.join(pki, 'server.crt'), path.join(pki, 'server.key')];
+  const child = spawn(process.execPath, lmdbDir === undefined ? args : [...args, lmdbDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
     child.once('exit', (code) => reject(new Error(`echo server exited (${code})`)));
   });
-  return { url, pid: child.pid, stop: () => child.kill('SIGTERM') };
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url,
+    pid: child.pid,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** The warm-up and creates against the echo (durable, with an LMDB directory of its own). */
+async function echoCreates(
+  cp: Awaited<ReturnType<typeof startControlPlane>>,
+  durable: boolean,
+): Promise<LoadResult> {
+  const lmdbDir = durable ? await mkdtemp(path.join(os.tmpdir(), 'skiff-bench-echo-')) : undefined;
+  const echo = await startEcho(cp.dataDir, lmdbDir);
+  try {
+    const url = `${echo.url}${PODS_PATH}`;
+    await createLoad(url, cp.token, cp.caCertificate, echo.pid, {
+      count: WARM_UP,
+      prefix: 'warm-up',
+    });
+    return await createLoad(url, cp.token, cp.caCertificate, echo.pid);
+  } finally {
+    await echo.stop();
+    if (lmdbDir !== undefined) await rm(lmdbDir, { recursive: true, force: true });
+  }
 }
 
 function micros(value: number): string {
@@ -257,16 +291,9 @@ async function memoryStoreCreates(): Promise<LoadResult> {
 const services = await inProcessCreates();
 const cp = await startControlPlane();
 try {
-  const echo = await startEcho(cp.dataDir);
+  const baseline = await echoCreates(cp, false);
+  const durableBaseline = await echoCreates(cp, true);
   const warmUp = { count: WARM_UP, prefix: 'warm-up' };
-  await createLoad(`${echo.url}${PODS_PATH}`, cp.token, cp.caCertificate, echo.pid, warmUp);
-  const baseline = await createLoad(
-    `${echo.url}${PODS_PATH}`,
-    cp.token,
-    cp.caCertificate,
-    echo.pid,
-  );
-  echo.stop();
 
   // Creates alone, then the same number into a namespace 100 watchers follow.
   const cpPid = cp.process.pid;
@@ -302,6 +329,7 @@ try {
   const inMemory = await memoryStoreCreates();
 
   const base = summarize(baseline.latencies);
+  const durableBase = summarize(durableBaseline.latencies);
   const aloneLatency = summarize(alone.latencies);
   const watchedLatency = summarize(watched.latencies);
   const memoryLatency = summarize(inMemory.latencies);
@@ -314,8 +342,16 @@ try {
         `${CREATES} POSTs: ${rate(baseline)}, p50 ${ms(base.p50)}, p99 ${ms(base.p99)} (express + HTTPS + JSON only)`,
       ],
       [
+        'baseline: durable echo',
+        `${rate(durableBaseline)}, p50 ${ms(durableBase.p50)}, p99 ${ms(durableBase.p99)} → ${(durableBaseline.perSecond / baseline.perSecond).toFixed(2)}× echo${
+          durableBaseline.serverMainThreadMicros === undefined
+            ? ''
+            : `; main thread ${micros(durableBaseline.serverMainThreadMicros)}`
+        } (the echo + each body fsync'd to LMDB)`,
+      ],
+      [
         'pod creates',
-        `${CREATES} from ${CLIENTS} clients: ${rate(alone)}, p50 ${ms(aloneLatency.p50)}, p99 ${ms(aloneLatency.p99)} → ${(alone.perSecond / baseline.perSecond).toFixed(2)}× echo`,
+        `${CREATES} from ${CLIENTS} clients: ${rate(alone)}, p50 ${ms(aloneLatency.p50)}, p99 ${ms(aloneLatency.p99)} → ${(alone.perSecond / baseline.perSecond).toFixed(2)}× echo, ${(alone.perSecond / durableBaseline.perSecond).toFixed(2)}× durable echo`,
       ],
       [
         `…with ${WATCHERS} watchers`,
@@ -350,6 +386,10 @@ try {
       baselinePerSecond: baseline.perSecond,
       baselineP50: base.p50,
       baselineP99: base.p99,
+      durableBaselinePerSecond: durableBaseline.perSecond,
+      durableBaselineP99: durableBase.p99,
+      durableBaselineServerCpuMicros: durableBaseline.serverCpuMicros,
+      durableBaselineServerMainThreadMicros: durableBaseline.serverMainThreadMicros,
       createsPerSecond: alone.perSecond,
       p50: aloneLatency.p50,
       p99: aloneLatency.p99,

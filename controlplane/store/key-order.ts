@@ -50,15 +50,3 @@ export function checkKey(key: string): void {
     throw new RangeError(`store key longer than ${MAX_KEY_BYTES} bytes: ${key.slice(0, 64)}...`);
   }
 }
-
-/** Index of the first key in sorted `keys` that is not before `key` (binary search). */
-export function lowerBound(keys: readonly string[], key: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareKeys(keys[mid] as string, key) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

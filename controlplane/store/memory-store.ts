@@ -1,7 +1,10 @@
 // A Store in memory: the same contract as the LMDB store without the disk,
 // for tests and for embedding. Writes are synchronous under their promises,
 // so each one is atomic by construction. Stored values are frozen copies,
-// shared with the log and the watchers; reads hand out fresh copies.
+// shared with the log and the watchers; reads hand out fresh copies. Keys are
+// kept in a B+ tree in the stores' key order, so a write costs O(log n)
+// however many objects the store holds (a sorted array's insert moved half
+// of it: ~25% of a create's CPU at 35,000 objects, measured).
 
 import {
   startAutoCompaction,
@@ -17,9 +20,10 @@ import {
   conflict,
   notFound,
 } from './errors.js';
+import sortedBtree from 'sorted-btree';
 import { copyJson } from '../api/json-values.js';
 import { frozenCopy } from './frozen.js';
-import { checkKey, lowerBound, prefixEnd } from './key-order.js';
+import { checkKey, compareKeys, prefixEnd } from './key-order.js';
 import { assemblePage, beyondLatest, changesSince, pageLimit, type Change } from './list-page.js';
 import { entryFor, eventOf, storedAfter, type LogEntry } from './log-entry.js';
 import type { ListOptions, ListResult, Store, StoreEvent, Stored } from './types.js';
@@ -34,6 +38,9 @@ export interface MemoryStoreOptions {
   readonly maxBufferedEvents?: number;
 }
 
+// sorted-btree is CommonJS with its class as `exports.default`.
+const BTree = sortedBtree.default;
+
 /** A copy the caller may change. */
 function copyOf(stored: Stored): Stored {
   return { ...stored, value: copyJson(stored.value) };
@@ -43,9 +50,8 @@ function copyOf(stored: Stored): Stored {
 export class MemoryStore implements Store {
   #revision = 0;
   #compacted = 0;
-  readonly #data = new Map<string, Stored>();
-  /** The keys of #data, in key order. */
-  readonly #keys: string[] = [];
+  /** The current values, in key order. */
+  readonly #data = new BTree<string, Stored>(undefined, compareKeys);
   /** Entries for revisions #compacted + 1 … #revision, in order: entry i is revision #compacted + 1 + i. */
   #log: LogEntry[] = [];
   readonly #hub: WatchHub;
@@ -85,17 +91,12 @@ export class MemoryStore implements Store {
     const after = token?.after;
     const changes: Map<string, Change> =
       at < this.#revision ? changesSince(this.#logAfter(at), prefix, after) : new Map();
-    const [start, end] = this.#range(prefix, after);
-    const keys = this.#keys;
-    const data = this.#data;
-    function* current(): Generator<Stored> {
-      for (let i = start; i < end; i++) yield data.get(keys[i] as string) as Stored;
-    }
+    const end = prefixEnd(prefix);
     const page = assemblePage({
-      current: current(),
+      current: this.#values(after ?? prefix, after !== undefined, end),
       changes,
       limit: pageLimit(options.limit),
-      countAfter: (key) => end - lowerBound(keys, key) - (data.has(key) ? 1 : 0),
+      countAfter: (key) => this.#count(key, end),
     });
     const last = page.items[page.items.length - 1];
     return {
@@ -169,14 +170,8 @@ export class MemoryStore implements Store {
 
   #write(entry: LogEntry): Stored {
     const stored = storedAfter(entry);
-    if (entry.type === 'DELETED') {
-      this.#data.delete(entry.key);
-      this.#keys.splice(lowerBound(this.#keys, entry.key), 1);
-    } else {
-      if (entry.type === 'ADDED')
-        this.#keys.splice(lowerBound(this.#keys, entry.key), 0, entry.key);
-      this.#data.set(entry.key, stored);
-    }
+    if (entry.type === 'DELETED') this.#data.delete(entry.key);
+    else this.#data.set(entry.key, stored);
     this.#log.push(entry);
     this.#revision = entry.revision;
     this.#hub.publish(eventOf(entry));
@@ -188,13 +183,21 @@ export class MemoryStore implements Store {
     for (let i = after - this.#compacted; i < this.#log.length; i++) yield this.#log[i] as LogEntry;
   }
 
-  /** The index range of #keys under `prefix` and after `after`. */
-  #range(prefix: string, after: string | undefined): [number, number] {
-    const end = prefixEnd(prefix);
-    const hi = end === undefined ? this.#keys.length : lowerBound(this.#keys, end);
-    let lo = lowerBound(this.#keys, after ?? prefix);
-    if (after !== undefined && this.#keys[lo] === after) lo++;
-    return [lo, hi];
+  /** Current values from `start` (after it when `exclusive`) up to `end` (exclusive; none: to the last key). */
+  *#values(start: string, exclusive: boolean, end: string | undefined): Generator<Stored> {
+    for (const [key, stored] of this.#data.entries(start)) {
+      if (end !== undefined && compareKeys(key, end) >= 0) return;
+      if (exclusive && key === start) continue;
+      yield stored;
+    }
+  }
+
+  /** How many keys come after `key` and before `end`. */
+  #count(key: string, end: string | undefined): number {
+    const high = end ?? this.#data.maxKey();
+    if (high === undefined) return 0;
+    const inRange = this.#data.forRange(key, high, end === undefined);
+    return inRange - (this.#data.has(key) ? 1 : 0);
   }
 
   #readLog(prefix: string, after: number, limit: number): LogRead {

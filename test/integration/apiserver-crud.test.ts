@@ -234,6 +234,58 @@ t.test('defaults are filled in as Kubernetes fills them', async (t) => {
   t.equal(template?.containers[0]?.imagePullPolicy, 'IfNotPresent');
 });
 
+t.test(
+  'pods get NoExecute tolerations for not-ready and unreachable nodes (DefaultTolerationSeconds)',
+  async (t) => {
+    const server = await startApiServer(t);
+    const defaults = [
+      {
+        key: 'node.kubernetes.io/not-ready',
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: 300,
+      },
+      {
+        key: 'node.kubernetes.io/unreachable',
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: 300,
+      },
+    ];
+    const plain = await createOk(t, server, podsPath(), pod('plain'));
+    t.same(plain.spec?.tolerations, defaults, 'a pod that says nothing gets both, 300 s each');
+
+    const ownNotReady = {
+      key: 'node.kubernetes.io/not-ready',
+      operator: 'Exists',
+      effect: 'NoExecute',
+      tolerationSeconds: 60,
+    };
+    const own = await createOk(t, server, podsPath(), {
+      ...pod('own'),
+      spec: { ...pod('own').spec, tolerations: [ownNotReady] },
+    } as Pod);
+    t.same(own.spec?.tolerations, [ownNotReady, defaults[1]], "the pod's own is kept, not doubled");
+
+    const everything = { operator: 'Exists' };
+    const all = await createOk(t, server, podsPath(), {
+      ...pod('all'),
+      spec: { ...pod('all').spec, tolerations: [everything] },
+    } as Pod);
+    t.same(all.spec?.tolerations, [everything], 'a pod that tolerates every taint gets none');
+
+    const replaced = await server.request<Pod>(`${podsPath()}/plain`, {
+      method: 'PUT',
+      json: { ...plain, spec: { ...plain.spec, tolerations: undefined } },
+    });
+    t.equal(replaced.status, 200, 'an update without them is not refused as removing tolerations');
+    t.same(replaced.body.spec?.tolerations, defaults, 'they are added back');
+
+    const deployed = await createOk(t, server, deploymentsPath(), deployment('tolerated'));
+    t.notOk(deployed.spec?.template.spec?.tolerations, 'a pod template is not a pod: none added');
+  },
+);
+
 t.test('generateName: the server picks the name', async (t) => {
   const server = await startApiServer(t);
   const manifest: Pod = { ...pod(''), metadata: { generateName: 'web-', labels: { app: 'web' } } };

@@ -368,7 +368,11 @@ for (const fixture of STORE_FIXTURES) {
           activeDeadlineSeconds: 30,
         } as never,
       });
-      t.equal((added.spec as unknown as { tolerations: unknown[] }).tolerations.length, 2);
+      t.same(
+        (added.spec as unknown as { tolerations: { key: string }[] }).tolerations.map((x) => x.key),
+        // What the update sent, then the default NoExecute ones (DefaultTolerationSeconds).
+        ['k', 'x', 'node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'],
+      );
       const error = await rejectsWith(
         t,
         api.pods.update({

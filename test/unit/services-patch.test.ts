@@ -299,7 +299,11 @@ for (const fixture of STORE_FIXTURES) {
         },
         'strategic',
       );
-      t.equal((tol.spec as unknown as { tolerations: unknown[] }).tolerations.length, 2);
+      t.same(
+        (tol.spec as unknown as { tolerations: { key: string }[] }).tolerations.map((x) => x.key),
+        // The list is replaced; the default NoExecute ones come back (DefaultTolerationSeconds).
+        ['k1', 'k2', 'node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'],
+      );
       await api.pods.patch('p', { metadata: { finalizers: null } }, 'strategic');
     });
 

@@ -1,11 +1,14 @@
 // Pods, as Kubernetes' pod strategy treats them: status is the server's
 // (Pending with a QoS class at create) and deletion of a pod on a node is
 // graceful. The rules of a pod update (the spec is immutable but for a few
-// fields) are the API validation's (api/validation/pods.ts).
+// fields) are the API validation's (api/validation/pods.ts). Creates and
+// updates also get Kubernetes' default NoExecute tolerations
+// (default-tolerations.ts).
 
 import type { ResourceType } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import { isRecord } from '../object-utils.js';
+import { addDefaultTolerations } from './default-tolerations.js';
 import { podQosClass } from './pod-qos.js';
 import { genericStrategy, type KindStrategy } from './strategy.js';
 
@@ -26,6 +29,11 @@ export function podStrategy(type: ResourceType): KindStrategy {
     prepareForCreate(object) {
       // Status is the kubelet's: whatever the request says is replaced.
       object['status'] = { phase: 'Pending', qosClass: podQosClass(object['spec']) };
+      addDefaultTolerations(object);
+    },
+    prepareForUpdate(object, old) {
+      base.prepareForUpdate(object, old);
+      addDefaultTolerations(object);
     },
     prepareForStatusUpdate(object, old) {
       const next = base.prepareForStatusUpdate(object, old);

@@ -1,8 +1,9 @@
 // Content negotiation, as the apiserver does it: which representation a client
 // accepts (plain JSON, a meta.k8s.io Table, PartialObjectMetadata, aggregated
-// discovery) and which format a request body is in. Responses are JSON only:
-// a client that accepts nothing Skiff writes gets 406, a body in a format
-// Skiff does not read gets 415.
+// discovery) and which format a request body is in. Responses are JSON
+// (and `/openapi/v2` in protobuf too, as kubectl asks for it): a client that
+// accepts nothing Skiff writes gets 406, a body in a format Skiff does not
+// read gets 415.
 
 import type { PatchType } from '../api/cluster-api.js';
 import { PATCH_CONTENT_TYPES } from '../api/cluster-api.js';
@@ -96,6 +97,24 @@ export function negotiateResponse(
     }
   }
   throw notAcceptable(`only the following media types are accepted: ${WRITTEN_MEDIA_TYPES}`);
+}
+
+/**
+ * Whether `/openapi/v2` is to be written in JSON or in protobuf
+ * (`protobufTypes`, the media types of its protobuf form), in the client's
+ * preference. Throws 406 when neither fits.
+ */
+export function negotiateOpenApiV2(
+  accept: string | undefined,
+  protobufTypes: readonly string[],
+): 'json' | 'protobuf' {
+  for (const range of parseAccept(accept)) {
+    if (protobufTypes.includes(`${range.type}/${range.subtype}`)) return 'protobuf';
+    if (acceptsJson(range) && range.params.as === undefined) return 'json';
+  }
+  throw notAcceptable(
+    `only the following media types are accepted: ${WRITTEN_MEDIA_TYPES}, ${protobufTypes.join(', ')}`,
+  );
 }
 
 /** The aggregated discovery versions a client asked for, in its preference. */

@@ -541,6 +541,46 @@ if (!existsSync(KUBECTL)) {
     );
   });
 
+  t.test(
+    'apply a List: its items validated on the client from /openapi/v2, as on Kubernetes',
+    async (t) => {
+      // `kubectl get -o yaml` of several objects writes a List; kubectl checks a
+      // List's items itself, against the OpenAPI v2 definitions (protobuf).
+      const list = (dataField: string) => ({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: ['listed-a', 'listed-b'].map((name) => ({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name, labels: { from: 'list' } },
+          [dataField]: { key: name },
+        })),
+      });
+      const bad = path.join(work, 'bad-list.json');
+      await writeFile(bad, JSON.stringify(list('dataa')));
+      const refused = await kubectl('apply', '-f', bad);
+      t.not(refused.code, 0);
+      t.match(
+        refused.stderr,
+        'ValidationError(ConfigMap): unknown field "dataa" in io.k8s.api.core.v1.ConfigMap',
+        'refused by kubectl, naming the field and the definition',
+      );
+      const none = await kubectl('get', 'configmaps', '-l', 'from=list', '-o', 'name');
+      t.equal(none.stdout, '', 'nothing created');
+
+      const good = path.join(work, 'list.json');
+      await writeFile(good, JSON.stringify(list('data')));
+      const applied = await kubectl('apply', '-f', good);
+      t.equal(
+        applied.stdout,
+        'configmap/listed-a created\nconfigmap/listed-b created\n',
+        applied.stderr,
+      );
+      const deleted = await kubectl('delete', '-f', good);
+      t.equal(deleted.code, 0, deleted.stderr);
+    },
+  );
+
   t.test('label, then delete by file and by name', async (t) => {
     const labeled = await kubectl('label', 'pod', 'lines-admin-nextjs', 'tier=web');
     t.equal(labeled.stdout, 'pod/lines-admin-nextjs labeled\n', labeled.stderr);

@@ -3,6 +3,7 @@
 // (what `kubectl apply` probes for server-side field validation), Table
 // responses with kubectl's columns, the health endpoints and /metrics.
 
+import protobuf from 'protobufjs/minimal.js';
 import t from 'tap';
 import type { KubeObject, Status } from '../../controlplane/api/types.js';
 import { KUBERNETES_GIT_VERSION } from '../../controlplane/server/index.js';
@@ -95,6 +96,42 @@ const ALL_VERBS = [
   'update',
   'watch',
 ];
+
+/**
+ * What the test reads of gnostic's openapi.v2.Document (OpenAPIv2.proto):
+ * `swagger` (1), the paths (8: Paths, its field 2 one NamedPathItem per path)
+ * and the definition names (9: Definitions, its field 1 NamedSchemas, whose
+ * field 1 is the name), read with protobufjs' bare reader.
+ */
+function openApiV2Message(bytes: Uint8Array): {
+  swagger: string;
+  paths: number;
+  definitions: string[];
+} {
+  const fields = (buffer: Uint8Array): [number, Uint8Array | undefined][] => {
+    const reader = protobuf.Reader.create(buffer);
+    const found: [number, Uint8Array | undefined][] = [];
+    while (reader.pos < reader.len) {
+      const tag = reader.uint32();
+      if ((tag & 7) === 2) found.push([tag >>> 3, reader.bytes()]);
+      else {
+        reader.skipType(tag & 7);
+        found.push([tag >>> 3, undefined]);
+      }
+    }
+    return found;
+  };
+  const text = (buffer: Uint8Array | undefined) => new TextDecoder().decode(buffer);
+  const top = fields(bytes);
+  const field = (number: number) => top.find(([n]) => n === number)?.[1] ?? new Uint8Array();
+  return {
+    swagger: text(field(1)),
+    paths: fields(field(8)).filter(([n]) => n === 2).length,
+    definitions: fields(field(9)).map(([, named]) =>
+      text(fields(named ?? new Uint8Array()).find(([n]) => n === 1)?.[1]),
+    ),
+  };
+}
 
 t.test('/version answers like a Kubernetes 1.32 apiserver, without a token', async (t) => {
   const server = await startApiServer(t);
@@ -342,24 +379,52 @@ t.test(
 );
 
 t.test(
-  'OpenAPI v2: JSON for JSON clients, 406 for the protobuf-only ask (kubectl then carries on)',
+  'OpenAPI v2: JSON for JSON clients, protobuf for kubectl, 406 for anything else',
   async (t) => {
     const server = await startApiServer(t);
     const json = await server.request<{
       swagger: string;
       info: unknown;
       paths: Record<string, unknown>;
+      definitions: Record<string, Record<string, unknown>>;
     }>('/openapi/v2', {
       headers: { accept: 'application/json' },
     });
     t.equal(json.status, 200);
     t.equal(json.body.swagger, '2.0');
     t.ok(json.body.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}']);
-    const protobuf = await server.request<Status>('/openapi/v2', {
+    t.match(json.body.definitions['io.k8s.api.core.v1.ConfigMap'], {
+      'x-kubernetes-group-version-kind': [{ group: '', version: 'v1', kind: 'ConfigMap' }],
+    });
+    const references = JSON.stringify(json.body.definitions).match(/"\$ref":"[^"]+"/g) ?? [];
+    t.ok(references.length > 0);
+    t.same(
+      references
+        .map((reference) => reference.slice('"$ref":"#/definitions/'.length, -1))
+        .filter((name) => !(name in json.body.definitions)),
+      [],
+      'every reference is to a definition of the document',
+    );
+
+    const protobuf = await server.request('/openapi/v2', {
       headers: { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' },
     });
-    t.equal(protobuf.status, 406);
-    t.equal(protobuf.body.kind, 'Status');
+    t.equal(protobuf.status, 200);
+    t.equal(protobuf.headers.get('content-type'), 'application/octet-stream');
+    const document = openApiV2Message(protobuf.bytes);
+    t.equal(document.swagger, '2.0');
+    t.same(
+      document.definitions.sort(),
+      Object.keys(json.body.definitions).sort(),
+      'the same definitions as the JSON document',
+    );
+    t.equal(document.paths, Object.keys(json.body.paths).length, 'and the same paths');
+
+    const other = await server.request<Status>('/openapi/v2', {
+      headers: { accept: 'application/xml' },
+    });
+    t.equal(other.status, 406);
+    t.equal(other.body.kind, 'Status');
   },
 );
 

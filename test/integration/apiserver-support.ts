@@ -24,6 +24,8 @@ export interface Reply<T = KubeObject> {
   readonly status: number;
   readonly headers: Headers;
   readonly text: string;
+  /** The body as it came (a binary answer is read from here). */
+  readonly bytes: Uint8Array;
   /** The body parsed as JSON; `{}` when it is not JSON. */
   readonly body: T;
 }
@@ -206,8 +208,15 @@ export async function startApiServer(
     store,
     async request<T>(path: string, options: RequestOptions = {}): Promise<Reply<T>> {
       const response = await fetch(`${listener.url}${path}`, requestInit(options));
-      const text = await response.text();
-      return { status: response.status, headers: response.headers, text, body: parse(text) as T };
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const text = new TextDecoder().decode(bytes);
+      return {
+        status: response.status,
+        headers: response.headers,
+        text,
+        bytes,
+        body: parse(text) as T,
+      };
     },
     async watch(path: string, options: RequestOptions = {}): Promise<WatchStream> {
       const controller = new AbortController();

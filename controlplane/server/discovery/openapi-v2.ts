@@ -1,9 +1,10 @@
-// `/openapi/v2`: the Swagger 2.0 document of every served path, in JSON. It
-// carries what clients read from it (each operation's group-version-kind,
-// action and query parameters, `fieldValidation` among them); component
-// schemas are left out for the reason openapi.ts gives. The apiserver serves
-// v2 in protobuf to kubectl, which Skiff does not write: kubectl asks for
-// protobuf only, gets 406, and goes on with OpenAPI v3 and its built-in types.
+// `/openapi/v2`: the Swagger 2.0 document of every served path and kind, in
+// JSON or, as kubectl asks for it, in protobuf (openapi-v2-protobuf.ts). It
+// carries what clients read from it: each operation's group-version-kind,
+// action and query parameters (`fieldValidation` among them), and the
+// definitions of the kinds, the same component schemas as OpenAPI v3's. kubectl
+// validates against those definitions what it cannot leave to the server:
+// the items of a `kind: List` and kinds without a PATCH operation (reviews).
 
 import { servedGroupVersions } from './documents.js';
 import { openApiDocument } from './openapi.js';
@@ -45,14 +46,41 @@ function toV2(operation: V3Operation): Record<string, unknown> {
   };
 }
 
-let cached: unknown;
+/** A v3 component schema with its references pointed at v2's `definitions`. */
+function v2Schema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(v2Schema);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  return Object.fromEntries(
+    Object.entries(schema).map(([key, value]) => [
+      key,
+      key === '$ref' && typeof value === 'string'
+        ? value.replace('#/components/schemas/', '#/definitions/')
+        : v2Schema(value),
+    ]),
+  );
+}
+
+/** A Swagger 2.0 document, as far as Skiff writes one. */
+export interface OpenApiV2Document {
+  readonly swagger: '2.0';
+  readonly info: { readonly title: string; readonly version: string };
+  readonly paths: Readonly<Record<string, Readonly<Record<string, Record<string, unknown>>>>>;
+  readonly definitions: Readonly<Record<string, unknown>>;
+}
+
+let cached: OpenApiV2Document | undefined;
 
 /** The `/openapi/v2` document. */
-export function openApiV2Document(): unknown {
+export function openApiV2Document(): OpenApiV2Document {
   if (cached) return cached;
-  const paths: Record<string, Record<string, unknown>> = {};
+  const paths: Record<string, Record<string, Record<string, unknown>>> = {};
+  const definitions: Record<string, unknown> = {};
   for (const { group, version } of servedGroupVersions()) {
     const document = openApiDocument(group, version);
+    // Group-versions share types (ObjectMeta): the same schema under the same name.
+    for (const [name, schema] of Object.entries(document?.components.schemas ?? {})) {
+      definitions[name] ??= v2Schema(schema);
+    }
     for (const [path, item] of Object.entries(document?.paths ?? {})) {
       const operations = item as Record<string, V3Operation>;
       paths[path] = Object.fromEntries(
@@ -64,7 +92,7 @@ export function openApiV2Document(): unknown {
     swagger: '2.0',
     info: { title: 'Kubernetes', version: KUBERNETES_GIT_VERSION },
     paths,
-    definitions: {},
+    definitions,
   };
   return cached;
 }

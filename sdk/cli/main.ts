@@ -2,6 +2,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
+import { hoistGlobalFlags } from './kube/global-flags.js';
 
 type Register = (program: Command) => void;
 
@@ -50,14 +51,16 @@ const program = new Command('skiff')
   .enablePositionalOptions()
   .exitOverride();
 
-// The program has no options of its own but --help/--version, so the first
+// The program has no options of its own but --help/--version (kubectl's
+// global flags before the command are moved after it), so the first
 // argument names the command; anything else (help, a typo to suggest a
 // command for) registers them all, in the order help lists them.
-const named = commandModules.find(([names]) => names.includes(process.argv[2] ?? ''));
+const args = hoistGlobalFlags(process.argv.slice(2));
+const named = commandModules.find(([names]) => names.includes(args[0] ?? ''));
 for (const [, load] of named ? [named] : commandModules) (await load())(program);
 
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(args, { from: 'user' });
 } catch (error) {
   if (error instanceof CommanderError) {
     // Help and version are "errors" to commander; their exit code is 0.

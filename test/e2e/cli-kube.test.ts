@@ -98,6 +98,27 @@ t.test('get: tables, wide, yaml with the defaults, name, all namespaces', async 
   t.match(empty.stderr, 'No resources found in kube-system namespace.');
 });
 
+t.test("kubectl's global flags before the command, as kubectl takes them", async (t) => {
+  const before = await skiff(
+    [
+      '--kubeconfig',
+      controlPlane.kubeconfig,
+      '-n',
+      'kube-system',
+      'get',
+      'namespace',
+      'kube-system',
+    ],
+    { env: { KUBECONFIG: '' } },
+  );
+  t.equal(before.code, 0, before.stderr);
+  t.match(before.stdout, /^NAME\s+STATUS\s+AGE\nkube-system\s+Active\s/);
+  const assigned = await skiff([`--kubeconfig=${controlPlane.kubeconfig}`, 'get', 'pods', '-A'], {
+    env: { KUBECONFIG: '' },
+  });
+  t.equal(assigned.code, 0, assigned.stderr);
+});
+
 t.test('describe shows what kubectl describe shows', async (t) => {
   const described = await kube('describe', 'pod', 'lines-admin-nextjs');
   t.equal(described.code, 0, described.stderr);

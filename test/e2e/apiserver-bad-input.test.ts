@@ -10,6 +10,7 @@ const NS = 'corpus';
 const pods = `/api/v1/namespaces/${NS}/pods`;
 const deployments = `/apis/apps/v1/namespaces/${NS}/deployments`;
 const services = `/api/v1/namespaces/${NS}/services`;
+const events = `/api/v1/namespaces/${NS}/events`;
 
 type Body = string | object;
 
@@ -45,6 +46,20 @@ const service = (spec: object, name = 's'): object => ({
   kind: 'Service',
   metadata: { name },
   spec,
+});
+
+const newerEvent = (extra: object): object => ({
+  apiVersion: 'v1',
+  kind: 'Event',
+  metadata: { name: 'p.1' },
+  involvedObject: { kind: 'Pod', name: 'p', namespace: NS },
+  eventTime: '2026-11-27T10:00:00.000000Z',
+  reportingComponent: 'skiff.dev/test',
+  reportingInstance: 'here',
+  action: 'Testing',
+  reason: 'Tested',
+  type: 'Normal',
+  ...extra,
 });
 
 const cases: Case[] = [
@@ -530,6 +545,21 @@ const cases: Case[] = [
     },
     code: 409,
   },
+  // Events in the newer form (eventTime set) say who reported them, what and why
+  {
+    name: 'newer event without reportingComponent',
+    path: events,
+    body: newerEvent({ reportingComponent: undefined }),
+    code: 422,
+    field: /reportingComponent/,
+  },
+  {
+    name: 'newer event with a 129-character action',
+    path: events,
+    body: newerEvent({ action: 'a'.repeat(129) }),
+    code: 422,
+    field: /action/,
+  },
 ];
 
 t.ok(cases.length >= 50, `${cases.length} cases`);
@@ -581,6 +611,7 @@ t.test('nothing was stored', async (t) => {
     services,
     `/api/v1/namespaces/${NS}/secrets`,
     `/apis/autoscaling/v2/namespaces/${NS}/horizontalpodautoscalers`,
+    events,
   ]) {
     const list = (await (await cp.request('GET', path)).json()) as { items: unknown[] };
     t.same(list.items, [], path);

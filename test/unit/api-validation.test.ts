@@ -775,6 +775,51 @@ t.test('ConfigMaps, Secrets, Namespaces, Nodes, Events, Leases, Endpoints', asyn
       ),
     ],
   );
+  // The newer form (eventTime set): who reported it, what was done and why.
+  const newer = {
+    ...event,
+    eventTime: '2026-11-27T10:00:00.000000Z',
+    reportingComponent: 'skiff.dev/scheduler',
+    reportingInstance: 'node-1',
+    action: 'Binding',
+  };
+  t.same(create(newer).errors, []);
+  t.same(
+    create({
+      ...newer,
+      metadata: { name: 'node-1.17a2', namespace: 'kube-system' },
+      involvedObject: { kind: 'Node', name: 'node-1' },
+    }).errors,
+    [],
+    'about a cluster-scoped object, from kube-system',
+  );
+  t.same(
+    fields(
+      create({
+        ...newer,
+        metadata: { name: 'node-1.17a2', namespace: 'apps' },
+        involvedObject: { kind: 'Node', name: 'node-1' },
+      }),
+    ),
+    ['involvedObject.namespace'],
+  );
+  const bare = { ...event, eventTime: newer.eventTime, reason: undefined };
+  t.same(
+    create(bare).errors.map((e) => `${e.field}: ${e.reason}`),
+    [
+      'reportingComponent: FieldValueRequired',
+      'reportingComponent: FieldValueInvalid',
+      'reportingComponent: FieldValueInvalid',
+      'reportingInstance: FieldValueRequired',
+      'action: FieldValueRequired',
+      'reason: FieldValueRequired',
+    ],
+    'each required field named, as Kubernetes does',
+  );
+  t.same(create({ ...newer, action: 'a'.repeat(129), message: 'm'.repeat(1025) }).errors, [
+    invalidError('action', 'Invalid value: "": can have at most 128 characters'),
+    invalidError('message', 'Invalid value: "": can have at most 1024 characters'),
+  ]);
   const lease = (spec: object): object => ({
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',

@@ -4,7 +4,7 @@
 
 import type { FieldError } from '../errors.js';
 import type { Event, Lease, Namespace, Node, Taint } from '../generated/index.js';
-import { child, formatValue, index, invalidEach, invalidValue } from './field-errors.js';
+import { child, formatValue, index, invalidEach, invalidValue, required } from './field-errors.js';
 import { validateQualifiedName } from './metadata.js';
 import { isDNS1123Subdomain, isValidLabelValue } from './names.js';
 import { validateResourceQuantities } from './resources.js';
@@ -94,21 +94,56 @@ export function validateNode(node: Node): FieldError[] {
   return errors;
 }
 
+/** Kubernetes' limits on an event's strings (ReportingInstanceLengthLimit, ...). */
+const EVENT_FIELD_LIMITS: readonly (readonly [
+  'reportingInstance' | 'action' | 'reason',
+  number,
+])[] = [
+  ['reportingInstance', 128],
+  ['action', 128],
+  ['reason', 128],
+];
+const NOTE_LENGTH_LIMIT = 1024;
+
 /**
- * A core/v1 Event, as Kubernetes checks those (its legacy rules): the
- * involved object's namespace agrees with the event's, which is a DNS
- * subdomain. Its metadata beyond the name is not checked, as in Kubernetes.
+ * A core/v1 Event, as Kubernetes checks those (its legacy rules): an event
+ * without `eventTime` (the older form, Skiff's own recorder's) has an
+ * involved object in its own namespace; one with `eventTime` (the newer
+ * form) names who reported it (`reportingComponent`, `reportingInstance`),
+ * what was done (`action`) and why (`reason`), within Kubernetes' lengths,
+ * and may be about a cluster-scoped object from `default` or `kube-system`.
+ * The namespace is a DNS subdomain; the rest of the metadata is not checked,
+ * as in Kubernetes.
  */
 export function validateEvent(event: Event): FieldError[] {
   const namespace = event.metadata.namespace ?? '';
   const involved = event.involvedObject?.namespace ?? '';
   const errors: FieldError[] = [];
   const agrees =
-    involved === '' ? namespace === '' || namespace === 'default' : involved === namespace;
-  if (event.eventTime === undefined && !agrees) {
+    event.eventTime === undefined
+      ? involved === ''
+        ? namespace === '' || namespace === 'default'
+        : involved === namespace
+      : involved !== '' || namespace === 'default' || namespace === 'kube-system';
+  if (!agrees) {
     errors.push(
       invalidValue('involvedObject.namespace', involved, 'does not match event.namespace'),
     );
+  }
+  if (event.eventTime !== undefined) {
+    const component = event.reportingComponent ?? '';
+    if (component === '') errors.push(required('reportingComponent'));
+    errors.push(...validateQualifiedName(component, 'reportingComponent'));
+    for (const [field, limit] of EVENT_FIELD_LIMITS) {
+      const value = event[field] ?? '';
+      if (value === '') errors.push(required(field));
+      if (value.length > limit) {
+        errors.push(invalidValue(field, '', `can have at most ${limit} characters`));
+      }
+    }
+    if ((event.message ?? '').length > NOTE_LENGTH_LIMIT) {
+      errors.push(invalidValue('message', '', `can have at most ${NOTE_LENGTH_LIMIT} characters`));
+    }
   }
   errors.push(...invalidEach('namespace', namespace, isDNS1123Subdomain(namespace)));
   return errors;

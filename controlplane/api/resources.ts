@@ -117,6 +117,7 @@ export const CONVERTED_TYPES: readonly ResourceType[] = [
     categories: ['all'],
     subresources: ['status'],
   }),
+  resource('Event', 'events.k8s.io', 'v1', 'events', { shortNames: ['ev'] }),
 ];
 
 /**

@@ -1,7 +1,8 @@
 // The ResourceClient of a type served at a version it is not stored as
-// (autoscaling/v1 HPAs, stored as v2): what a client sends is checked against
-// the served form's schema (so errors and unknown fields name the fields it
-// sent), converted, and written through the stored type's client, which
+// (autoscaling/v1 HPAs, stored as v2; events.k8s.io/v1 Events, stored as
+// core/v1): what a client sends is checked against the served form's schema
+// and rules (so errors and unknown fields name the fields it sent), converted,
+// and written through the stored type's client, which
 // defaults and validates as for any write; what comes back, lists and watch
 // events included, is converted to the served form. A patch is applied to the
 // served form, as Kubernetes applies a patch in the version of its request.
@@ -63,6 +64,14 @@ export function createConvertedClient(
     return object;
   }
 
+  /** The served form's own rules (Kubernetes' for events.k8s.io/v1 Events); `old` on update. */
+  function checkServedRules(object: KubeObject, old?: KubeObject): void {
+    const errors = conversion.validate?.(object, old) ?? [];
+    if (errors.length > 0) {
+      throw invalid(served.kind, object.metadata.name ?? '', errors, served.group);
+    }
+  }
+
   /** The stored object `object` replaces, when there is one. */
   async function currentOf(object: KubeObject, namespace?: string): Promise<KubeObject> {
     const name = object.metadata.name ?? '';
@@ -91,6 +100,7 @@ export function createConvertedClient(
       const current = await stored.get(name, get);
       const patched = applyPatch(served.kind, out(current), body, type);
       const object = accept(patched, options);
+      checkServedRules(object, out(current));
       if (object.metadata.name !== name) {
         throw badRequest(
           `the name of the object (${String(object.metadata.name)}) does not match the name on the URL (${name})`,
@@ -123,11 +133,13 @@ export function createConvertedClient(
     },
     async create(object, options = {}) {
       const accepted = accept(object, options);
+      checkServedRules(accepted);
       return out(await stored.create(conversion.toStored(accepted), options));
     },
     async update(object, options = {}) {
       const accepted = accept(object, options);
       const current = await currentOf(accepted, options.namespace);
+      checkServedRules(accepted, out(current));
       return out(await stored.update(conversion.toStored(accepted, current), options));
     },
     async updateStatus(object, options = {}) {

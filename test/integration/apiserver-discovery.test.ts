@@ -206,6 +206,7 @@ t.test(
       'authorization.k8s.io',
       'autoscaling',
       'coordination.k8s.io',
+      'events.k8s.io',
     ]);
 
     const group = await server.request<ApiGroup & { kind: string }>('/apis/apps');
@@ -313,6 +314,7 @@ t.test(
       'apis/autoscaling/v1',
       'apis/autoscaling/v2',
       'apis/coordination.k8s.io/v1',
+      'apis/events.k8s.io/v1',
     ]);
     const url = index.body.paths['apis/apps/v1']?.serverRelativeURL ?? '';
     t.match(

@@ -1,9 +1,11 @@
-// The conversions of the types served at more than one version (resources.ts'
-// CONVERTED_TYPES): each served form's JSON Schema, and the functions between
-// it and the stored form.
+// The conversions of the types served at more than one version or group
+// (resources.ts' CONVERTED_TYPES): each served form's JSON Schema, the
+// functions between it and the stored form, and the served form's own rules.
 
+import type { FieldError } from '../errors.js';
 import { CONVERTED_TYPES, resourceTypeFor, type ResourceType } from '../resources.js';
 import type { KubeObject } from '../types.js';
+import { eventFromEventsV1, eventToEventsV1, validateEventsV1 } from './event-events-v1.js';
 import {
   horizontalPodAutoscalerFromV1,
   horizontalPodAutoscalerToV1,
@@ -24,6 +26,12 @@ export interface Conversion {
    * object it replaces, supplies what the served form cannot say.
    */
   toStored(served: KubeObject, current?: KubeObject): KubeObject;
+  /**
+   * Rules of the served form beyond the stored type's (which every write
+   * also passes): `old`, in the served form, for an update. Errors name the
+   * fields as Kubernetes names them.
+   */
+  validate?(served: KubeObject, old?: KubeObject): FieldError[];
 }
 
 function storedType(kind: string, apiVersion: string): ResourceType {
@@ -47,6 +55,14 @@ const CONVERSIONS: readonly Conversion[] = [
     schemaId: 'horizontalpodautoscaler-v1.schema.json',
     toServed: horizontalPodAutoscalerToV1,
     toStored: horizontalPodAutoscalerFromV1,
+  },
+  {
+    served: servedType('Event', 'events.k8s.io', 'v1'),
+    stored: storedType('Event', 'v1'),
+    schemaId: 'event-events-v1.schema.json',
+    toServed: eventToEventsV1,
+    toStored: eventFromEventsV1,
+    validate: validateEventsV1,
   },
 ];
 

@@ -20,6 +20,7 @@ import type { Service } from './service.js';
 export type * from './configmap.js';
 export type * from './deployment.js';
 export type * from './endpoints.js';
+export type * from './event-events-v1.js';
 export type * from './event.js';
 export type * from './horizontalpodautoscaler-v1.js';
 export type * from './horizontalpodautoscaler.js';

@@ -341,6 +341,88 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
   },
   {
     $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'event-events-v1.schema.json',
+    description:
+      'events.k8s.io/v1 `Event`: the newer form of an Event, with the fields renamed (`regarding`, `note`, `reportingController`) and the older ones marked deprecated. Stored as a core/v1 Event and converted (controlplane/api/conversion/); checked against this schema first, so that its fields are named in errors. No title: it is a form of the Event kind, not a kind of its own.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['apiVersion', 'kind', 'metadata', 'eventTime'],
+    properties: {
+      apiVersion: {
+        description: 'The versioned schema of this object: always `events.k8s.io/v1`.',
+        const: 'events.k8s.io/v1',
+      },
+      kind: { description: 'The kind of this object: always `Event`.', const: 'Event' },
+      metadata: {
+        description:
+          'Standard object metadata: name, namespace, labels, annotations and the fields the server maintains.',
+        $ref: 'meta.schema.json#/definitions/ObjectMeta',
+      },
+      eventTime: {
+        description: 'When the event was first observed, to the microsecond. Required.',
+        $ref: 'meta.schema.json#/definitions/MicroTime',
+      },
+      series: {
+        description:
+          'For an event that keeps recurring: how many times it has occurred (at least 2) and when it was last seen.',
+        $ref: 'event.schema.json#/definitions/EventSeries',
+      },
+      reportingController: {
+        description:
+          'The controller that emitted the event, as a qualified name (`skiff.dev/scheduler`). Required.',
+        type: 'string',
+      },
+      reportingInstance: {
+        description:
+          'Which instance of that controller emitted the event (at most 128 characters). Required.',
+        type: 'string',
+      },
+      action: {
+        description:
+          'What was done, or failed to be done, to the regarding object (at most 128 characters). Required.',
+        type: 'string',
+      },
+      reason: {
+        description: 'Why the action was taken, in CamelCase (at most 128 characters). Required.',
+        type: 'string',
+      },
+      regarding: {
+        description: "The object the event is about (core/v1's `involvedObject`).",
+        $ref: 'pod-spec.schema.json#/definitions/ObjectReference',
+      },
+      related: {
+        description: 'A second object the action concerns, if any.',
+        $ref: 'pod-spec.schema.json#/definitions/ObjectReference',
+      },
+      note: {
+        description:
+          "A human-readable account of what happened (core/v1's `message`; at most 1 KiB).",
+        type: 'string',
+      },
+      type: { description: '`Normal` or `Warning`.', type: 'string' },
+      deprecatedSource: {
+        description: "core/v1's `source`: must be unset when the event is created in this form.",
+        $ref: 'event.schema.json#/definitions/EventSource',
+      },
+      deprecatedFirstTimestamp: {
+        description:
+          "core/v1's `firstTimestamp`: must be unset when the event is created in this form.",
+        $ref: 'meta.schema.json#/definitions/Time',
+      },
+      deprecatedLastTimestamp: {
+        description:
+          "core/v1's `lastTimestamp`: must be unset when the event is created in this form.",
+        $ref: 'meta.schema.json#/definitions/Time',
+      },
+      deprecatedCount: {
+        description: "core/v1's `count`: must be unset when the event is created in this form.",
+        type: 'integer',
+        format: 'int32',
+      },
+    },
+  },
+  {
+    $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'event.schema.json',
     title: 'Event',
     description:

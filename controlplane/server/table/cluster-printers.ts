@@ -1,7 +1,6 @@
 // Tables of nodes, namespaces, events, config maps, secrets and leases, with
 // kubectl's columns.
 
-import { eventFromEventsV1 } from '../../api/conversion/event-events-v1.js';
 import type { KubeObject } from '../../api/types.js';
 import { age } from './age.js';
 import type { Printer } from './columns.js';
@@ -102,9 +101,7 @@ export const EVENT_PRINTER: Printer = {
     column('Count', 'The number of times this event has occurred.', { wide: true }),
     column('Name', 'The name of the event.', { format: 'name', wide: true }),
   ],
-  cells(served, now) {
-    // Read in core/v1's terms: an events.k8s.io/v1 Event is the same Event.
-    const event = served.apiVersion === 'events.k8s.io/v1' ? eventFromEventsV1(served) : served;
+  cells(event, now) {
     const involved = record(event.involvedObject);
     const source = record(event.source);
     const component = text(source.component) || text(event.reportingComponent);

@@ -2,6 +2,7 @@
 // server renders kubectl's columns so that every client prints the same
 // table, and PartialObjectMetadata for `includeObject=Metadata`.
 
+import { conversionOf } from '../../api/conversion/index.js';
 import type { ResourceType } from '../../api/resources.js';
 import type { KubeObject, ListMeta } from '../../api/types.js';
 import type { MetaVersion } from '../media-types.js';
@@ -113,6 +114,10 @@ export function toTable(
   options: TableOptions,
 ): Table {
   const printer = printerFor(type);
+  // A served form another version is stored as (autoscaling/v1 HPAs,
+  // events.k8s.io/v1 Events) prints as that stored form: the kind's one printer.
+  const conversion = conversionOf(type);
+  const printed = (object: KubeObject) => (conversion ? conversion.toStored(object) : object);
   return {
     kind: 'Table',
     apiVersion: `meta.k8s.io/${options.version}`,
@@ -121,7 +126,7 @@ export function toTable(
     rows: objects.map((object) => {
       const included = rowObject(object, options);
       return {
-        cells: printer.cells(object, options.now),
+        cells: printer.cells(printed(object), options.now),
         ...(included !== undefined ? { object: included } : {}),
       };
     }),

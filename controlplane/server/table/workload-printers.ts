@@ -1,7 +1,6 @@
 // Tables of workloads: deployments, replica sets and horizontal pod
 // autoscalers, with kubectl's columns.
 
-import { horizontalPodAutoscalerFromV1 } from '../../api/conversion/horizontalpodautoscaler-v1.js';
 import type { KubeObject } from '../../api/types.js';
 import type { Printer } from './columns.js';
 import { AGE_COLUMN, NAME_COLUMN, ageOf, column, nameOf } from './columns.js';
@@ -139,10 +138,7 @@ function formatMetric(spec: Readonly<Record<string, unknown>>, current: unknown)
   return `${prefix}${value === undefined ? '<unknown>' : String(value)}/${wanted === undefined ? '<unknown>' : String(wanted)}`;
 }
 
-function hpaTargets(served: KubeObject): string {
-  // Read in v2's terms: an autoscaling/v1 HPA's one target is v2's cpu metric.
-  const hpa =
-    served.apiVersion === 'autoscaling/v1' ? horizontalPodAutoscalerFromV1(served) : served;
+function hpaTargets(hpa: KubeObject): string {
   const metrics = records(at(hpa, 'spec.metrics'));
   if (metrics.length === 0) return NONE;
   const currents = records(at(hpa, 'status.currentMetrics'));

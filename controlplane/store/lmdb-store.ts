@@ -1,12 +1,15 @@
 // The Store on LMDB: one environment in the store directory with three
 // named databases, all written in one transaction per write:
 //
-//   data   key              → { value, revision, createRevision }
-//   log    [revision, key]  → LogEntry (the key is in the LMDB key so that
-//                             prefix filtering reads no values)
+//   data   key              → [revision, createRevision, value] (JSON text)
+//   log    [revision, key]  → the log entry (JSON text; the key is in the
+//                             LMDB key so that prefix filtering reads no values)
 //   meta   'revision'       → the latest revision
 //          'compacted'      → the compaction point
-//          'format'         → the layout version (1)
+//          'format'         → the layout version (lmdb-layout.ts)
+//
+// Records are JSON text (lmdb-records.ts) so that a write serialises its
+// value once, for both records.
 //
 // Durability: lmdb-js's default `overlappingSync` resolves a write when it
 // commits and flushes later; a commit is in the page cache, so it survives a
@@ -18,12 +21,12 @@
 // and an fsync, and writes queued while one commits form the next batch.
 //
 // Each write is an asynchronous `transaction` callback: it runs on the main
-// thread inside the batch's write transaction, reads the key and the revision
-// there (seeing earlier writes of the batch), and writes the three records.
+// thread inside the batch's write transaction, reads the key's record and the
+// revision there (seeing earlier writes of the batch), and writes the three
+// records.
 // Revisions are thus assigned and written atomically, in order, by one writer.
 // A callback that throws does not abort the batch, so a write that fails
-// half-way undoes what it wrote (only the first put, which encodes the value,
-// can fail on the value). Child transactions would do that for us, but cost
+// half-way (a full map) undoes what it wrote. Child transactions would do that for us, but cost
 // about a third of the throughput at 16 concurrent writers (measured).
 //
 // Committed writes are published to the watch hub, and `revision()`
@@ -50,8 +53,18 @@ import { copyJson } from '../api/json-values.js';
 import { deepFreeze, frozenCopy } from './frozen.js';
 import { checkKey, prefixEnd } from './key-order.js';
 import { assemblePage, beyondLatest, changesSince, pageLimit, type Change } from './list-page.js';
+import { DATABASES, settleLayout } from './lmdb-layout.js';
+import {
+  decodeLogEntry,
+  decodeRecord,
+  encodeLogEntry,
+  encodeRecord,
+  splitRecord,
+  type DataRecord,
+  type RecordText,
+} from './lmdb-records.js';
 import { entryFor, eventOf, storedAfter, type LogEntry } from './log-entry.js';
-import { isSmallValue, RecentValues } from './recent-values.js';
+import { MAX_KEPT_VALUE_BYTES, RecentValues } from './recent-values.js';
 import { lockStore, type StoreLock } from './store-lock.js';
 import {
   StoreError,
@@ -74,18 +87,16 @@ export interface LmdbStoreOptions {
   readonly maxBufferedEvents?: number;
 }
 
-interface DataRecord {
-  readonly value: unknown;
-  readonly revision: number;
-  readonly createRevision: number;
-}
-
 type LogKey = [number, string];
+
+/** What a write transaction did: the write's revision, and the key's record before it. */
+interface Written {
+  readonly revision: number;
+  readonly current: RecordText | undefined;
+}
 
 const REVISION = 'revision';
 const COMPACTED = 'compacted';
-const FORMAT = 'format';
-const LAYOUT_VERSION = 1;
 
 /** Keys whose latest values gets answer from memory (see recent-values.ts). */
 const RECENT_VALUES = 256;
@@ -104,8 +115,8 @@ function storedOf(key: string, record: DataRecord): Stored {
 
 class LmdbStore implements Store {
   readonly #env: RootDatabase<unknown, string>;
-  readonly #data: Database<DataRecord, string>;
-  readonly #log: Database<LogEntry, LogKey>;
+  readonly #data: Database<string, string>;
+  readonly #log: Database<string, LogKey>;
   readonly #meta: Database<number, string>;
   readonly #lock: StoreLock;
   readonly #hub: WatchHub;
@@ -127,16 +138,10 @@ class LmdbStore implements Store {
     this.#lock = lock;
     this.#env = open<unknown, string>({ path: options.path, maxDbs: 4, overlappingSync: false });
     try {
-      this.#data = this.#env.openDB<DataRecord, string>({ name: 'data' });
-      this.#log = this.#env.openDB<LogEntry, LogKey>({ name: 'log' });
-      this.#meta = this.#env.openDB<number, string>({ name: 'meta' });
-      const format = this.#meta.get(FORMAT);
-      if (format === undefined) this.#meta.putSync(FORMAT, LAYOUT_VERSION);
-      else if (format !== LAYOUT_VERSION) {
-        throw new Error(
-          `the store at ${options.path} has layout ${format}; this Skiff reads ${LAYOUT_VERSION}`,
-        );
-      }
+      settleLayout(this.#env, options.path);
+      this.#data = this.#env.openDB<string, string>({ name: DATABASES.data, encoding: 'string' });
+      this.#log = this.#env.openDB<string, LogKey>({ name: DATABASES.log, encoding: 'string' });
+      this.#meta = this.#env.openDB<number, string>({ name: DATABASES.meta });
     } catch (error) {
       void this.#env.close();
       throw error;
@@ -161,11 +166,12 @@ class LmdbStore implements Store {
     this.#assertOpen(key);
     const kept = this.#recent.get(key);
     if (kept !== undefined) return { ...kept, value: copyJson(kept.value) };
-    const record = this.#data.get(key);
-    if (record === undefined) return undefined;
+    const text = this.#data.get(key);
+    if (text === undefined) return undefined;
     // Freshly decoded, so it is the caller's as it is; a small value is
     // kept frozen and the caller gets a copy.
-    if (!isSmallValue(record.value)) return storedOf(key, record);
+    const record = decodeRecord(text);
+    if (text.length > MAX_KEPT_VALUE_BYTES) return storedOf(key, record);
     const stored = storedOf(key, { ...record, value: deepFreeze(record.value) });
     this.#recent.record(stored);
     return { ...stored, value: copyJson(stored.value) };
@@ -196,7 +202,9 @@ class LmdbStore implements Store {
         ...(end === undefined ? {} : { end }),
         transaction,
       };
-      const current = this.#data.getRange(range).map(({ key, value }) => storedOf(key, value));
+      const current = this.#data
+        .getRange(range)
+        .map(({ key, value }) => storedOf(key, decodeRecord(value)));
       const page = assemblePage({
         current,
         changes,
@@ -223,30 +231,21 @@ class LmdbStore implements Store {
   async create(key: string, value: unknown): Promise<Stored> {
     this.#assertOpen(key);
     checkKey(key);
-    const copy = frozenCopy(value);
-    return this.#write(key, (current, revision) => {
-      if (current) return alreadyExists(key);
-      return entryFor(key, revision, undefined, copy, false);
-    });
+    return this.#write(key, frozenCopy(value), (current) =>
+      current ? alreadyExists(key) : undefined,
+    );
   }
 
   async update(key: string, value: unknown, expectedRevision?: number): Promise<Stored> {
     this.#assertOpen(key);
     checkKey(key);
-    const copy = frozenCopy(value);
-    return this.#write(key, (current, revision) => {
-      const refusal = refuse(key, current, expectedRevision);
-      return refusal ?? entryFor(key, revision, current, copy, false);
-    });
+    return this.#write(key, frozenCopy(value), (current) => refuse(key, current, expectedRevision));
   }
 
   async delete(key: string, expectedRevision?: number): Promise<Stored> {
     this.#assertOpen(key);
     checkKey(key);
-    return this.#write(key, (current, revision) => {
-      const refusal = refuse(key, current, expectedRevision);
-      return refusal ?? entryFor(key, revision, current, undefined, true);
-    });
+    return this.#write(key, DELETE, (current) => refuse(key, current, expectedRevision));
   }
 
   watch(prefix: string, afterRevision: number, signal: AbortSignal): AsyncIterable<StoreEvent> {
@@ -290,52 +289,66 @@ class LmdbStore implements Store {
   }
 
   /**
-   * Runs `decide` on the key's current value inside a write transaction with
-   * the revision the write would get; writes the log entry it returns, or
-   * refuses with the StoreError it returns.
+   * Writes `value` (frozen) or deletes the key in a write transaction,
+   * unless `refusal`, given the key's current record, returns the
+   * StoreError to refuse with.
    */
   async #write(
     key: string,
-    decide: (current: Stored | undefined, revision: number) => LogEntry | StoreError,
+    value: unknown,
+    refusal: (current: RecordText | undefined) => StoreError | undefined,
   ): Promise<Stored> {
-    const outcome = await this.#env.transaction((): LogEntry | StoreError => {
-      const record = this.#data.get(key);
+    const valueJson = value === DELETE ? undefined : jsonOf(key, value);
+    const outcome = await this.#env.transaction((): Written | StoreError => {
+      const text = this.#data.get(key);
+      const current = text === undefined ? undefined : splitRecord(text);
+      const refused = refusal(current);
+      if (refused) return refused;
       const revision = (this.#meta.get(REVISION) ?? 0) + 1;
-      const entry = decide(record && storedOf(key, record), revision);
-      if (entry instanceof StoreError) return entry;
+      const createRevision = current?.createRevision ?? revision;
       try {
-        if (entry.type === 'DELETED') this.#data.remove(key);
-        else {
-          const value: DataRecord = {
-            value: entry.value,
-            revision,
-            createRevision: entry.createRevision,
-          };
-          this.#data.put(key, value);
-        }
-        this.#log.put([revision, key], entry);
+        if (valueJson === undefined) this.#data.remove(key);
+        else this.#data.put(key, encodeRecord(revision, createRevision, valueJson));
+        const entry = { key, revision, createRevision, valueJson, previous: current };
+        this.#log.put([revision, key], encodeLogEntry(entry));
         this.#meta.put(REVISION, revision);
       } catch (error) {
-        this.#undo(key, record, revision);
+        this.#undo(key, text, revision);
         throw error;
       }
-      return entry;
+      return { revision, current };
     });
     if (outcome instanceof StoreError) throw outcome;
     // LMDB resolves writes in commit order, so this runs in revision order:
     // a get from now on sees this write, as one reading LMDB would.
-    const stored = storedAfter(outcome);
+    const { revision, current } = outcome;
+    const before = current && {
+      key,
+      value: this.#valueOf(key, current),
+      revision: current.revision,
+      createRevision: current.createRevision,
+    };
+    const entry = entryFor(key, revision, before, value, value === DELETE);
+    const stored = storedAfter(entry);
     // A big value is read from LMDB each time (and must not leave an older one behind).
-    if (outcome.type === 'DELETED' || !isSmallValue(stored.value)) this.#recent.forget(key);
+    if (valueJson === undefined || valueJson.length > MAX_KEPT_VALUE_BYTES)
+      this.#recent.forget(key);
     else this.#recent.record(stored);
-    await this.#sequencer.committed(eventOf(outcome));
+    await this.#sequencer.committed(eventOf(entry));
     return { ...stored, value: copyJson(stored.value) };
   }
 
-  /** Puts back what a failed write at `revision` may have written. */
-  #undo(key: string, record: DataRecord | undefined, revision: number): void {
+  /** The value of `record` (frozen): as kept in memory when it is that revision's, else parsed. */
+  #valueOf(key: string, record: RecordText): unknown {
+    const kept = this.#recent.get(key);
+    if (kept?.revision === record.revision) return kept.value;
+    return deepFreeze(JSON.parse(record.valueJson) as unknown);
+  }
+
+  /** Puts back what a failed write at `revision` may have written (`text`: the key's record before). */
+  #undo(key: string, text: string | undefined, revision: number): void {
     try {
-      if (record) this.#data.put(key, record);
+      if (text !== undefined) this.#data.put(key, text);
       else this.#data.remove(key);
       this.#log.remove([revision, key]);
     } catch {
@@ -347,8 +360,8 @@ class LmdbStore implements Store {
   *#entriesAfter(after: number, prefix: string, transaction: Transaction): Generator<LogEntry> {
     for (const logKey of this.#log.getKeys({ start: [after + 1], transaction })) {
       if (!logKey[1].startsWith(prefix)) continue;
-      const entry = this.#log.get(logKey, { transaction });
-      if (entry) yield entry;
+      const text = this.#log.get(logKey, { transaction });
+      if (text !== undefined) yield decodeLogEntry(text);
     }
   }
 
@@ -391,10 +404,20 @@ class LmdbStore implements Store {
   }
 }
 
+/** The value a write passes to delete its key. */
+const DELETE: unique symbol = Symbol('delete');
+
+/** `value` as JSON; a TypeError, naming the key, when it has none (undefined, a function). */
+function jsonOf(key: string, value: unknown): string {
+  const json = JSON.stringify(value) as string | undefined;
+  if (json === undefined) throw new TypeError(`the value for ${key} is not JSON`);
+  return json;
+}
+
 /** Refuses an update or delete of `current`: absent, or not at `expectedRevision`. */
 function refuse(
   key: string,
-  current: Stored | undefined,
+  current: RecordText | undefined,
   expectedRevision: number | undefined,
 ): StoreError | undefined {
   if (!current) return notFound(key);

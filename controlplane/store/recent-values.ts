@@ -8,34 +8,13 @@
 
 import type { Stored } from './types.js';
 
-/** Values larger than this (as JSON, roughly) are not kept: a few big ConfigMaps would pin megabytes. */
+/** Values larger than this as JSON are not kept: a few big ConfigMaps would pin megabytes. */
 export const MAX_KEPT_VALUE_BYTES = 64 * 1024;
-
-/** Whether `value` as JSON is at most `limit` characters, roughly; stops counting past it. */
-export function isSmallValue(value: unknown, limit = MAX_KEPT_VALUE_BYTES): boolean {
-  let budget = limit;
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const next = stack.pop();
-    if (typeof next === 'string') budget -= next.length + 2;
-    else if (Array.isArray(next)) {
-      budget -= next.length + 2;
-      for (const item of next as unknown[]) stack.push(item);
-    } else if (typeof next === 'object' && next !== null) {
-      for (const [key, field] of Object.entries(next)) {
-        budget -= key.length + 4;
-        stack.push(field);
-      }
-    } else budget -= 8;
-    if (budget < 0) return false;
-  }
-  return true;
-}
 
 /**
  * At most `capacity` keys' latest values (frozen), the least recently used
- * dropped first. What is worth keeping (isSmallValue) is the caller's call,
- * made before it freezes a value for keeping.
+ * dropped first. What is worth keeping (MAX_KEPT_VALUE_BYTES) is the
+ * caller's call, made before it freezes a value for keeping.
  */
 export class RecentValues {
   readonly #entries = new Map<string, Stored>();

@@ -1,13 +1,9 @@
 // The LMDB store's memory of recent values: least recently used keys go
 // first, an older revision never replaces a newer one, deleted keys are
-// forgotten; and which values are small enough to keep.
+// forgotten.
 
 import t from 'tap';
-import {
-  isSmallValue,
-  MAX_KEPT_VALUE_BYTES,
-  RecentValues,
-} from '../../controlplane/store/recent-values.js';
+import { RecentValues } from '../../controlplane/store/recent-values.js';
 
 const at = (key: string, revision: number) => ({
   key,
@@ -44,11 +40,4 @@ t.test('a forgotten key is read again', async (t) => {
   recent.record(at('/b', 2));
   recent.clear();
   t.equal(recent.get('/b'), undefined);
-});
-
-t.test('what counts as small enough to keep', async (t) => {
-  t.ok(isSmallValue({ metadata: { name: 'kubia', labels: { app: 'kubia' } }, spec: [1, 2, 3] }));
-  t.notOk(isSmallValue({ data: { blob: 'x'.repeat(MAX_KEPT_VALUE_BYTES) } }));
-  t.notOk(isSmallValue({ items: Array.from({ length: 100 }, () => 'y'.repeat(1024)) }));
-  t.notOk(isSmallValue('z'.repeat(10), 5), 'the limit is what the caller says');
 });

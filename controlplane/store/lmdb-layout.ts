@@ -1,0 +1,74 @@
+// The on-disk layout of the LMDB store, and the migration of an older one.
+//
+//   1  records and log entries as msgpack objects (lmdb-js' default encoding)
+//   2  records and log entries as JSON text (lmdb-records.ts)
+//
+// A store of layout 1 is rewritten to layout 2 when opened, in one write
+// transaction: a crash during the migration leaves the store as it was.
+
+import type { RootDatabase } from 'lmdb';
+import { encodeLogEntry, encodeRecord, type DataRecord } from './lmdb-records.js';
+import type { LogEntry } from './log-entry.js';
+
+/** The layout this code reads and writes. */
+export const LAYOUT_VERSION = 2;
+
+const FORMAT = 'format';
+
+/** The names of the store's databases (all in one environment). */
+export const DATABASES = { data: 'data', log: 'log', meta: 'meta' } as const;
+
+/**
+ * Brings the store in `env` to LAYOUT_VERSION: records it in a new store,
+ * migrates an older one, refuses (naming `path`) one newer than this code.
+ */
+export function settleLayout(env: RootDatabase<unknown, string>, path: string): void {
+  const meta = env.openDB<number, string>({ name: DATABASES.meta });
+  const format = meta.get(FORMAT);
+  if (format === LAYOUT_VERSION) return;
+  if (format === undefined) {
+    meta.putSync(FORMAT, LAYOUT_VERSION);
+    return;
+  }
+  if (format !== 1) {
+    throw new Error(
+      `the store at ${path} has layout ${format}; this Skiff reads layouts 1 and ${LAYOUT_VERSION}`,
+    );
+  }
+  env.transactionSync(() => {
+    migrateFromMsgpack(env);
+    meta.putSync(FORMAT, LAYOUT_VERSION);
+  });
+}
+
+function migrateFromMsgpack(env: RootDatabase<unknown, string>): void {
+  const oldData = env.openDB<DataRecord, string>({ name: DATABASES.data });
+  const newData = env.openDB<string, string>({ name: DATABASES.data, encoding: 'string' });
+  for (const { key, value } of [...oldData.getRange()]) {
+    newData.putSync(
+      key,
+      encodeRecord(value.revision, value.createRevision, JSON.stringify(value.value)),
+    );
+  }
+  const oldLog = env.openDB<LogEntry, [number, string]>({ name: DATABASES.log });
+  const newLog = env.openDB<string, [number, string]>({ name: DATABASES.log, encoding: 'string' });
+  for (const { key, value } of [...oldLog.getRange()]) newLog.putSync(key, logEntryText(value));
+}
+
+function logEntryText(entry: LogEntry): string {
+  const previous =
+    entry.type === 'ADDED'
+      ? undefined
+      : {
+          revision: entry.previousRevision ?? 0,
+          createRevision: entry.createRevision,
+          valueJson: JSON.stringify(entry.previous),
+        };
+  return encodeLogEntry({
+    key: entry.key,
+    revision: entry.revision,
+    createRevision: entry.createRevision,
+    valueJson: entry.type === 'DELETED' ? undefined : JSON.stringify(entry.value),
+    previous,
+  });
+}

@@ -137,7 +137,10 @@ const BY_KIND: Readonly<Record<string, PatchMeta>> = {
   HorizontalPodAutoscaler: WITH_CONDITIONS,
 };
 
+/** What every object merges: its `metadata`'s lists (owner references, finalizers). */
+export const OBJECT_PATCH_META: PatchMeta = { fields: { metadata: OBJECT_META } };
+
 /** The patch description of a kind; kinds without merging lists still merge `metadata`'s. */
 export function patchMetaFor(kind: string): PatchMeta {
-  return BY_KIND[kind] ?? { fields: { metadata: OBJECT_META } };
+  return BY_KIND[kind] ?? OBJECT_PATCH_META;
 }

@@ -279,6 +279,18 @@ if (!existsSync(KUBECTL)) {
     const missing = await kubectl('explain', 'pods.spec.nothing');
     t.equal(missing.code, 1);
     t.match(missing.stderr, 'error: field "nothing" does not exist');
+    // Versions served by conversion have their own form's fields.
+    const hpaV1 = await kubectl('explain', 'hpa.spec', '--api-version=autoscaling/v1');
+    t.equal(hpaV1.code, 0, hpaV1.stderr);
+    t.match(
+      hpaV1.stdout,
+      /^GROUP:\s+autoscaling\nKIND:\s+HorizontalPodAutoscaler\nVERSION:\s+v1\n/,
+    );
+    t.match(hpaV1.stdout, /\n {2}targetCPUUtilizationPercentage\t<integer>\n/);
+    const events = await kubectl('explain', 'events', '--api-version=events.k8s.io/v1');
+    t.equal(events.code, 0, events.stderr);
+    t.match(events.stdout, /^GROUP:\s+events\.k8s\.io\nKIND:\s+Event\nVERSION:\s+v1\n/);
+    t.match(events.stdout, /\n {2}regarding\t<ObjectReference>\n/);
   });
 
   t.test('apply patches lists as Kubernetes does, from the served schemas', async (t) => {

@@ -110,6 +110,24 @@ t.test("kinds carry their group-version-kind, and Kubernetes' package names", as
   t.equal(apps['io.k8s.api.core.v1.Pod'], undefined, 'and no other kind');
   const hpa = componentsOf('autoscaling', 'v2');
   t.ok(hpa['io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler']);
+
+  // Converted versions have their served form's schema, named as Kubernetes names it.
+  const hpaV1 = componentsOf('autoscaling', 'v1')[
+    'io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler'
+  ];
+  t.same(hpaV1?.['x-kubernetes-group-version-kind'], [
+    { group: 'autoscaling', kind: 'HorizontalPodAutoscaler', version: 'v1' },
+  ]);
+  t.ok(hpaV1?.properties?.['spec'], 'with its fields');
+  const spec = hpaV1?.properties?.['spec'];
+  t.match(spec?.properties, { targetCPUUtilizationPercentage: { type: 'integer' } });
+  t.notOk(spec?.properties?.['metrics'], "not autoscaling/v2's");
+  const event = componentsOf('events.k8s.io', 'v1')['io.k8s.api.events.v1.Event'];
+  t.same(event?.['x-kubernetes-group-version-kind'], [
+    { group: 'events.k8s.io', kind: 'Event', version: 'v1' },
+  ]);
+  t.ok(event?.properties?.['regarding'] && event.properties['note'], 'in the newer form');
+  t.notOk(event?.properties?.['involvedObject']);
 });
 
 t.test('operations refer to their kind', async (t) => {
@@ -177,7 +195,7 @@ t.test('the patch annotations are the strategic merge patch table, field by fiel
   for (const { group, version } of servedGroupVersions()) {
     const components = componentsOf(group, version);
     for (const type of typesAt(group, version)) {
-      // A converted version (autoscaling/v1) has no component: kubectl then uses its own types.
+      // A converted version's fields are not its stored kind's: its component has metadata's rules only.
       if (!type.verbs.includes('patch') || conversionOf(type)) continue;
       checkPatchMeta(
         t,

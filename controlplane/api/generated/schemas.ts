@@ -342,8 +342,10 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
   {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'event-events-v1.schema.json',
+    $comment:
+      'Stored as a core/v1 Event and converted (controlplane/api/conversion/); checked against this schema first, so that its fields are named in errors. No title: it is a form of the Event kind, not a kind of its own.',
     description:
-      'events.k8s.io/v1 `Event`: the newer form of an Event, with the fields renamed (`regarding`, `note`, `reportingController`) and the older ones marked deprecated. Stored as a core/v1 Event and converted (controlplane/api/conversion/); checked against this schema first, so that its fields are named in errors. No title: it is a form of the Event kind, not a kind of its own.',
+      "events.k8s.io/v1 `Event`: something that happened to an object, in the newer form (`regarding`, `note`, `reportingController`); the older form's fields are the `deprecated*` ones. The same events as core/v1's.",
     type: 'object',
     additionalProperties: false,
     required: ['apiVersion', 'kind', 'metadata', 'eventTime'],
@@ -529,8 +531,10 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
   {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'horizontalpodautoscaler-v1.schema.json',
+    $comment:
+      'Stored as autoscaling/v2 and converted (controlplane/api/conversion/); checked against this schema first, so that its fields are named in errors. No title: it is the v1 form of the HorizontalPodAutoscaler kind, not a kind of its own.',
     description:
-      'autoscaling/v1 `HorizontalPodAutoscaler`: the older form of an HPA, with one CPU utilization target. Stored as autoscaling/v2 and converted (controlplane/api/conversion/); checked against this schema first, so that its fields are named in errors. No title: it is the v1 form of the HorizontalPodAutoscaler kind, not a kind of its own.',
+      "autoscaling/v1 `HorizontalPodAutoscaler`: keeps a workload's replicas between a minimum and a maximum by its pods' CPU use, the older form with one CPU utilization target (autoscaling/v2 has the others). The same autoscalers as autoscaling/v2's.",
     type: 'object',
     additionalProperties: false,
     required: ['apiVersion', 'kind', 'metadata'],

@@ -19,10 +19,15 @@
 
 import { conversionOf } from '../../api/conversion/index.js';
 import { API_SCHEMAS, KIND_SCHEMA_IDS } from '../../api/generated/schemas.js';
-import { listMapKeys, patchMetaFor, type PatchMeta } from '../../api/patch-meta.js';
+import {
+  listMapKeys,
+  OBJECT_PATCH_META,
+  patchMetaFor,
+  type PatchMeta,
+} from '../../api/patch-meta.js';
 import type { SchemaNode } from '../../api/schema-node.js';
 import type { ResourceType } from '../../api/resources.js';
-import { RESOURCE_TYPES, REVIEW_TYPES } from '../../api/resources.js';
+import { CONVERTED_TYPES, RESOURCE_TYPES, REVIEW_TYPES } from '../../api/resources.js';
 
 /** An OpenAPI v3 schema object. */
 export type OpenApiSchema = Record<string, unknown>;
@@ -53,15 +58,25 @@ function packageOf(group: string, version: string): string {
   return `io.k8s.api.${group === '' ? 'core' : (group.split('.')[0] ?? group)}.${version}`;
 }
 
-/** The Go package of each schema file's types. */
+/** The Go package of each schema file's types (a served form's: its group-version's). */
 const FILE_PACKAGES = new Map<string, string>([
   ['meta.schema.json', META_PACKAGE],
   ['pod-spec.schema.json', CORE_PACKAGE],
-  ...[...RESOURCE_TYPES, ...REVIEW_TYPES].flatMap((type): [string, string][] => {
-    const file = KIND_SCHEMA_IDS[type.kind];
-    return file ? [[file, packageOf(type.group, type.version)]] : [];
-  }),
+  ...[...RESOURCE_TYPES, ...REVIEW_TYPES, ...CONVERTED_TYPES].flatMap(
+    (type): [string, string][] => {
+      const file = schemaFileOf(type);
+      return file ? [[file, packageOf(type.group, type.version)]] : [];
+    },
+  ),
 ]);
+
+/** The kind of each served form's schema file (which has no title: it is not a kind of its own). */
+const SERVED_FORM_KINDS = new Map(
+  CONVERTED_TYPES.flatMap((type): [string, string][] => {
+    const file = conversionOf(type)?.schemaId;
+    return file ? [[file, type.kind]] : [];
+  }),
+);
 
 function schemaFile(file: string): SchemaNode {
   const schema = SCHEMA_FILES.get(file);
@@ -75,7 +90,8 @@ function componentName(file: string, definition?: string): string {
   if (special) return special.name;
   const pkg = FILE_PACKAGES.get(file);
   if (!pkg) throw new Error(`no Go package known for ${file}`);
-  const title = definition ?? (schemaFile(file) as { title?: string }).title;
+  const title =
+    definition ?? (schemaFile(file) as { title?: string }).title ?? SERVED_FORM_KINDS.get(file);
   return `${pkg}.${title ?? file}`;
 }
 
@@ -131,7 +147,8 @@ class ComponentBuilder {
 
   addKind(type: ResourceType, file: string): void {
     const name = componentName(file);
-    this.#notePatchMeta(name, patchMetaFor(type.kind));
+    // A served form's fields are not its stored kind's: only metadata's rules hold for it.
+    this.#notePatchMeta(name, conversionOf(type) ? OBJECT_PATCH_META : patchMetaFor(type.kind));
     this.schemas[name] = {
       ...this.#convert(schemaFile(file), file, name),
       'x-kubernetes-group-version-kind': [
@@ -252,11 +269,11 @@ class ComponentBuilder {
 }
 
 /**
- * The schema file of a type's objects: its kind's, unless the type is a
- * converted version (autoscaling/v1 HPAs), whose form has no component here.
+ * The schema file of a type's objects: its kind's, or for a converted
+ * version (autoscaling/v1 HPAs) its served form's.
  */
 function schemaFileOf(type: ResourceType): string | undefined {
-  return conversionOf(type) ? undefined : KIND_SCHEMA_IDS[type.kind];
+  return conversionOf(type)?.schemaId ?? KIND_SCHEMA_IDS[type.kind];
 }
 
 /** The `components.schemas` of the document serving `types` (one group-version). */

@@ -21,6 +21,12 @@ export interface ServiceWriteOptions extends WriteOptions {
   readonly onWarning?: (message: string) => void;
   /** Called when a patch created its object (a server-side apply of a missing one): HTTP answers 201. */
   readonly onCreated?: () => void;
+  /**
+   * For a server-side apply converted from a version the type is served in
+   * (autoscaling/v1 HPAs): the configuration as the client sent it, which a
+   * kubectl apply's last-applied-configuration annotation records.
+   */
+  readonly appliedAs?: KubeObject;
 }
 
 /** Delete options of the services (the contract's, unchanged today). */

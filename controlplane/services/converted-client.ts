@@ -5,16 +5,20 @@
 // and written through the stored type's client, which
 // defaults and validates as for any write; what comes back, lists and watch
 // events included, is converted to the served form. A patch is applied to the
-// served form, as Kubernetes applies a patch in the version of its request.
+// served form, as Kubernetes applies a patch in the version of its request; a
+// server-side apply's configuration is converted and applied as the stored
+// type's.
 
 import type { ListOptions, PatchType, WatchOptions } from '../api/cluster-api.js';
 import type { Conversion } from '../api/conversion/index.js';
 import { ApiError, badRequest, failure, invalid } from '../api/errors.js';
+import { isRecord } from '../api/json-values.js';
 import { apiVersionOf } from '../api/resources.js';
 import type { KubeList, KubeObject, Status, WatchEvent } from '../api/types.js';
 import { checkSchemaAt } from '../api/validation/index.js';
 import type { ServiceDeleteOptions, ServiceWriteOptions } from './context.js';
 import { handleUnknownFields } from './admission.js';
+import { withoutNulls } from './apply/server-side-apply.js';
 import { applyPatch } from './patch.js';
 import type { ServiceResourceClient } from './resource-client.js';
 import { checkTypeMeta } from './request-checks.js';
@@ -78,15 +82,19 @@ export function createConvertedClient(
     return stored.get(name, namespace !== undefined ? { namespace } : {});
   }
 
-  async function patch(
+  /**
+   * A server-side apply in the served form: the configuration is checked as
+   * that form, converted alone (no stored object supplies anything) and
+   * applied as the stored type's, whose field sets it is recorded in.
+   */
+  async function applyServed(
     name: string,
     body: unknown,
-    type: PatchType,
     options: ServiceWriteOptions & { readonly subresource?: 'status' },
   ): Promise<KubeObject> {
-    if (type === 'apply') {
-      // Field sets are written in the stored version; converting an applied
-      // configuration (a partial object) between versions is not done.
+    if (conversion.validate) {
+      // The served form's own rules judge whole objects, and an applied
+      // configuration is a part of one.
       throw new ApiError(
         failure(
           415,
@@ -95,6 +103,24 @@ export function createConvertedClient(
         ),
       );
     }
+    if (!isRecord(body)) throw badRequest('an apply patch must be an object');
+    const sent = withoutNulls(body);
+    const metadata = isRecord(sent['metadata']) ? sent['metadata'] : {};
+    sent['metadata'] = { ...metadata, name: metadata['name'] ?? name };
+    const configuration = accept(sent, options);
+    return stored.patch(name, conversion.toStored(configuration), 'apply', {
+      ...options,
+      appliedAs: configuration,
+    });
+  }
+
+  async function patch(
+    name: string,
+    body: unknown,
+    type: PatchType,
+    options: ServiceWriteOptions & { readonly subresource?: 'status' },
+  ): Promise<KubeObject> {
+    if (type === 'apply') return out(await applyServed(name, body, options));
     const get = options.namespace !== undefined ? { namespace: options.namespace } : {};
     for (let attempt = 1; ; attempt++) {
       const current = await stored.get(name, get);

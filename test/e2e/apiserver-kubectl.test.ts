@@ -505,6 +505,60 @@ if (!existsSync(KUBECTL)) {
     t.equal((await kubectl('delete', '-f', file)).code, 0);
   });
 
+  t.test('an autoscaling/v1 HPA applied client-side, server-side and back', async (t) => {
+    const manifest = (cpuPercent: number) =>
+      JSON.stringify({
+        apiVersion: 'autoscaling/v1',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: 'switch-hpa' },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'switch' },
+          maxReplicas: 3,
+          targetCPUUtilizationPercentage: cpuPercent,
+        },
+      });
+    const file = path.join(work, 'switch-hpa.json');
+    const target = async () =>
+      (
+        await kubectl(
+          'get',
+          'hpa',
+          'switch-hpa',
+          '-o',
+          'jsonpath={.spec.metrics[0].resource.target.averageUtilization}',
+        )
+      ).stdout;
+    await writeFile(file, manifest(50));
+    const created = await kubectl('apply', '-f', file);
+    t.equal(
+      created.stdout,
+      'horizontalpodautoscaler.autoscaling/switch-hpa created\n',
+      created.stderr,
+    );
+    await writeFile(file, manifest(65));
+    const upgraded = await kubectl('apply', '--server-side', '-f', file);
+    t.equal(
+      upgraded.stdout,
+      'horizontalpodautoscaler.autoscaling/switch-hpa serverside-applied\n',
+      `no conflict on what the client-side apply set: ${upgraded.stderr}`,
+    );
+    t.equal(await target(), '65');
+    const other = await kubectl('apply', '--server-side', '--field-manager=ci', '-f', file);
+    t.equal(other.code, 0, `an equal value is shared: ${other.stderr}`);
+    await writeFile(file, manifest(55));
+    const refused = await kubectl('apply', '--server-side', '--field-manager=ci', '-f', file);
+    t.equal(refused.code, 1);
+    t.match(refused.stderr, 'conflict with "kubectl"');
+    const downgraded = await kubectl('apply', '-f', file);
+    t.equal(
+      downgraded.stdout,
+      'horizontalpodautoscaler.autoscaling/switch-hpa configured\n',
+      downgraded.stderr,
+    );
+    t.equal(await target(), '55');
+    t.equal((await kubectl('delete', '-f', file)).code, 0);
+  });
+
   t.test('autoscale: the autoscaling/v1 HPA kubectl writes, read in both versions', async (t) => {
     const made = await kubectl(
       'autoscale',

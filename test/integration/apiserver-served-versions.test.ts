@@ -231,6 +231,87 @@ t.test('watches, deletes and tables speak the version asked for', async (t) => {
   t.equal((await server.request(`${V2}/web`)).status, 404);
 });
 
+t.test(
+  'server-side apply in v1: fields owned in the stored version, conflicts, force',
+  async (t) => {
+    const server = await startApiServer(t);
+    const apply = (manager: string, body: unknown, query = '') =>
+      server.request<Hpa & Status>(`${V1}/ssa?fieldManager=${manager}${query}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/apply-patch+yaml' },
+        json: body,
+      });
+    const entryOf = (object: KubeObject, manager: string) =>
+      (object.metadata.managedFields ?? []).find(
+        (entry) => (entry as { manager?: string }).manager === manager,
+      );
+
+    const created = await apply('ci', v1Hpa('ssa', { targetCPUUtilizationPercentage: 60 }));
+    t.equal(created.status, 201, created.text);
+    t.match(created.body, {
+      apiVersion: 'autoscaling/v1',
+      spec: { maxReplicas: 5, targetCPUUtilizationPercentage: 60 },
+    });
+    const stored = await server.request<Hpa>(`${V2}/ssa`);
+    t.same(stored.body.spec['metrics'], [cpu(60)]);
+    t.match(entryOf(stored.body, 'ci'), {
+      operation: 'Apply',
+      apiVersion: 'autoscaling/v2',
+      fieldsV1: { 'f:spec': { 'f:maxReplicas': {}, 'f:metrics': {}, 'f:scaleTargetRef': {} } },
+    });
+    const again = await apply('ci', v1Hpa('ssa', { targetCPUUtilizationPercentage: 60 }));
+    t.equal(again.status, 200);
+    t.equal(
+      again.body.metadata.resourceVersion,
+      created.body.metadata.resourceVersion,
+      'unchanged',
+    );
+
+    const refused = await apply('other', v1Hpa('ssa', { targetCPUUtilizationPercentage: 70 }));
+    t.equal(refused.status, 409, refused.text);
+    t.match(refused.body, {
+      reason: 'Conflict',
+      details: { causes: [{ reason: 'FieldManagerConflict', field: '.spec.metrics' }] },
+    });
+    const forced = await apply(
+      'other',
+      v1Hpa('ssa', { targetCPUUtilizationPercentage: 70 }),
+      '&force=true',
+    );
+    t.equal(forced.status, 200, forced.text);
+    t.equal(forced.body.spec['targetCPUUtilizationPercentage'], 70);
+
+    // ci stops applying a target: the field is other's now, and stays.
+    const dropped = await apply('ci', v1Hpa('ssa'));
+    t.equal(dropped.status, 200, dropped.text);
+    t.equal(dropped.body.spec['targetCPUUtilizationPercentage'], 70);
+
+    const unknown = await apply(
+      'ci',
+      v1Hpa('ssa', { metrics: [cpu(10)] }),
+      '&fieldValidation=Strict',
+    );
+    t.equal(unknown.status, 400, 'a v2 field in a v1 configuration is unknown');
+    t.match(unknown.body.message, 'unknown field "spec.metrics"');
+    const after = await server.request<Hpa>(`${V2}/ssa`);
+    t.equal(
+      after.body.metadata.resourceVersion,
+      dropped.body.metadata.resourceVersion,
+      'nothing changed',
+    );
+
+    const event = await server.request<Status>(
+      '/apis/events.k8s.io/v1/namespaces/default/events/e?fieldManager=ci',
+      {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/apply-patch+yaml' },
+        json: { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'e' } },
+      },
+    );
+    t.equal(event.status, 415, 'events.k8s.io/v1 Events are applied in core/v1');
+  },
+);
+
 t.test('discovery: autoscaling serves v2, preferred, and v1', async (t) => {
   const server = await startApiServer(t);
   const group = await server.request<{

@@ -3,7 +3,7 @@
 // functions between it and the stored form, and the served form's own rules.
 
 import type { FieldError } from '../errors.js';
-import { CONVERTED_TYPES, resourceTypeFor, type ResourceType } from '../resources.js';
+import { apiVersionOf, CONVERTED_TYPES, resourceTypeFor, type ResourceType } from '../resources.js';
 import type { KubeObject } from '../types.js';
 import { eventFromEventsV1, eventToEventsV1, validateEventsV1 } from './event-events-v1.js';
 import {
@@ -65,6 +65,11 @@ const CONVERSIONS: readonly Conversion[] = [
     validate: validateEventsV1,
   },
 ];
+
+/** The conversion of the form `apiVersion` `kind` is served in, or undefined for a stored form. */
+export function conversionFrom(apiVersion: unknown, kind: unknown): Conversion | undefined {
+  return CONVERSIONS.find((c) => c.served.kind === kind && apiVersionOf(c.served) === apiVersion);
+}
 
 /** The conversion of a served type, or undefined for a type served as stored. */
 export function conversionOf(type: ResourceType): Conversion | undefined {

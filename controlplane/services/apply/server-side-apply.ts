@@ -11,6 +11,7 @@ import { ApiError, badRequest, conflict, invalid } from '../../api/errors.js';
 import { isRecord, rfc3339 } from '../../api/json-values.js';
 import { LAST_APPLIED_ANNOTATION, lastAppliedOf, lastAppliedText } from '../../api/last-applied.js';
 import { patchMetaFor, type PatchMeta } from '../../api/patch-meta.js';
+import { conversionFrom } from '../../api/conversion/index.js';
 import { apiVersionOf } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import { forbidden, required } from '../../api/validation/field-errors.js';
@@ -103,7 +104,9 @@ export async function applyObject(
         ({ object: current, revision }) => {
           if (pinned !== undefined && pinned !== revision) throw conflict(ctx.type, name);
           const liveTracked = trackedPart(current, scope);
-          const recorded = continuesClientSideApply(manager) ? lastAppliedOf(current) : undefined;
+          const recorded = continuesClientSideApply(manager)
+            ? storedForm(lastAppliedOf(current))
+            : undefined;
           const outcome = applyConfiguration({
             ...base,
             live: current,
@@ -113,7 +116,7 @@ export async function applyObject(
           });
           const merged = outcome.merged as KubeObject;
           delete merged.metadata.resourceVersion;
-          if (recorded) recordLastApplied(merged, applied);
+          if (recorded) recordLastApplied(merged, options.appliedAs ?? applied);
           const kind = subresource === 'status' ? 'status' : 'update';
           return admitUpdate(ctx, merged, current, kind, options, {
             applied: writeEntries(outcome.entries),
@@ -160,6 +163,18 @@ const CLIENT_SIDE_APPLY_CONTINUERS = new Set(['kubectl', 'skiff']);
 
 function continuesClientSideApply(manager: string): boolean {
   return CLIENT_SIDE_APPLY_CONTINUERS.has(manager);
+}
+
+/**
+ * A recorded configuration in the stored version: one a client applied in a
+ * version served by conversion (`kubectl apply` of an autoscaling/v1 HPA) is
+ * converted, so that its fields are compared with the stored object's.
+ */
+function storedForm(recorded: Record<string, unknown> | undefined): KubeObject | undefined {
+  if (!recorded || !isRecord(recorded['metadata'])) return undefined;
+  const object = recorded as unknown as KubeObject;
+  const conversion = conversionFrom(recorded['apiVersion'], recorded['kind']);
+  return conversion ? conversion.toStored(object) : object;
 }
 
 /**
@@ -239,7 +254,8 @@ function appliedConfiguration(
   return object;
 }
 
-function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
+/** `value` without its null fields, at every level: a null in an apply says "not mine". */
+export function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
   for (const [field, child] of Object.entries(value)) {
     if (child === null) continue;

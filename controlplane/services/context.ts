@@ -27,6 +27,12 @@ export interface ServiceWriteOptions extends WriteOptions {
    * kubectl apply's last-applied-configuration annotation records.
    */
   readonly appliedAs?: KubeObject;
+  /**
+   * For such an apply: the served form's own rules (events.k8s.io/v1's),
+   * run on the stored object the apply would write and the one it replaces;
+   * they throw to refuse it.
+   */
+  readonly servedRules?: (next: KubeObject, current?: KubeObject) => void;
 }
 
 /** Delete options of the services (the contract's, unchanged today). */

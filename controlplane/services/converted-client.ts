@@ -11,7 +11,7 @@
 
 import type { ListOptions, PatchType, WatchOptions } from '../api/cluster-api.js';
 import type { Conversion } from '../api/conversion/index.js';
-import { ApiError, badRequest, failure, invalid } from '../api/errors.js';
+import { ApiError, badRequest, invalid } from '../api/errors.js';
 import { isRecord } from '../api/json-values.js';
 import { apiVersionOf } from '../api/resources.js';
 import type { KubeList, KubeObject, Status, WatchEvent } from '../api/types.js';
@@ -92,25 +92,18 @@ export function createConvertedClient(
     body: unknown,
     options: ServiceWriteOptions & { readonly subresource?: 'status' },
   ): Promise<KubeObject> {
-    if (conversion.validate) {
-      // The served form's own rules judge whole objects, and an applied
-      // configuration is a part of one.
-      throw new ApiError(
-        failure(
-          415,
-          'UnsupportedMediaType',
-          `server-side apply is not supported for ${served.plural}.${apiVersionOf(served)} by Skiff; apply the ${apiVersionOf(conversion.stored)} form`,
-        ),
-      );
-    }
     if (!isRecord(body)) throw badRequest('an apply patch must be an object');
     const sent = withoutNulls(body);
     const metadata = isRecord(sent['metadata']) ? sent['metadata'] : {};
     sent['metadata'] = { ...metadata, name: metadata['name'] ?? name };
     const configuration = accept(sent, options);
+    // The served form's rules judge whole objects: the one the apply would write.
+    const servedRules = (next: KubeObject, current?: KubeObject) =>
+      checkServedRules(out(next), current && out(current));
     return stored.patch(name, conversion.toStored(configuration), 'apply', {
       ...options,
       appliedAs: configuration,
+      ...(conversion.validate ? { servedRules } : {}),
     });
   }
 

@@ -116,6 +116,40 @@ t.test("the events.k8s.io/v1 form's rules, and nothing stored on refusal", async
   t.match(repeated.body, { series: { count: 2 } });
 });
 
+t.test("server-side apply in events.k8s.io/v1, with that form's rules", async (t) => {
+  const server = await startApiServer(t);
+  const apply = <T = KubeObject>(name: string, body: unknown) =>
+    server.request<T>(`${V1}/${name}?fieldManager=recorder`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/apply-patch+yaml' },
+      json: body,
+    });
+  const created = await apply('web.6', newer('web.6'));
+  t.equal(created.status, 201, created.text);
+  t.match(created.body, { apiVersion: 'events.k8s.io/v1', note: 'it works', regarding });
+  const core = await server.request<KubeObject>(`${CORE}/web.6`);
+  t.match(core.body, { message: 'it works', reportingComponent: 'skiff.dev/test' });
+  t.match(core.body.metadata.managedFields, [
+    { manager: 'recorder', operation: 'Apply', apiVersion: 'v1' },
+  ]);
+
+  const changed = await apply<Status>('web.6', newer('web.6', { note: 'changed' }));
+  t.equal(changed.status, 422, 'an events.k8s.io/v1 update may change the series only');
+  t.match(changed.body.message, /message: Invalid value: "changed": field is immutable/);
+  const series = { count: 2, lastObservedTime: '2026-11-27T10:01:00.000000Z' };
+  const repeated = await apply('web.6', newer('web.6', { series }));
+  t.equal(repeated.status, 200, repeated.text);
+  t.match(repeated.body, { note: 'it works', series });
+
+  const incomplete = await apply<Status>('web.7', newer('web.7', { eventTime: undefined }));
+  t.equal(incomplete.status, 422);
+  t.same(
+    incomplete.body.details?.causes?.map((c) => c.field),
+    ['eventTime'],
+  );
+  t.equal((await server.request(`${CORE}/web.7`)).status, 404, 'nothing stored');
+});
+
 t.test('discovery: events.k8s.io serves v1', async (t) => {
   const server = await startApiServer(t);
   const group = await server.request<{ preferredVersion: { version: string } }>(

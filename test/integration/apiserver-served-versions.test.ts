@@ -299,16 +299,6 @@ t.test(
       dropped.body.metadata.resourceVersion,
       'nothing changed',
     );
-
-    const event = await server.request<Status>(
-      '/apis/events.k8s.io/v1/namespaces/default/events/e?fieldManager=ci',
-      {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/apply-patch+yaml' },
-        json: { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'e' } },
-      },
-    );
-    t.equal(event.status, 415, 'events.k8s.io/v1 Events are applied in core/v1');
   },
 );
 

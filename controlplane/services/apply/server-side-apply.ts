@@ -116,6 +116,7 @@ export async function applyObject(
           });
           const merged = outcome.merged as KubeObject;
           delete merged.metadata.resourceVersion;
+          options.servedRules?.(merged, current);
           if (recorded) recordLastApplied(merged, options.appliedAs ?? applied);
           const kind = subresource === 'status' ? 'status' : 'update';
           return admitUpdate(ctx, merged, current, kind, options, {
@@ -146,6 +147,7 @@ async function createApplied(
   options: ApplyOptions,
 ): Promise<KubeObject> {
   const outcome = applyConfiguration({ ...base, live: undefined, liveTracked: {}, entries: [] });
+  options.servedRules?.(outcome.merged as KubeObject);
   const managedFields = writeEntries(outcome.entries);
   const created = await createObject(ctx, outcome.merged as KubeObject, options, (admitted) => {
     admitted.metadata.managedFields = managedFields;

@@ -6,7 +6,7 @@
 // A store of layout 1 is rewritten to layout 2 when opened, in one write
 // transaction: a crash during the migration leaves the store as it was.
 
-import type { RootDatabase } from 'lmdb';
+import type { Database, Key, RootDatabase } from 'lmdb';
 import { encodeLogEntry, encodeRecord, type DataRecord } from './lmdb-records.js';
 import type { LogEntry } from './log-entry.js';
 
@@ -41,18 +41,41 @@ export function settleLayout(env: RootDatabase<unknown, string>, path: string): 
   });
 }
 
+/** Records rewritten per read: the migration holds this many decoded values at a time. */
+const MIGRATION_CHUNK = 1_000;
+
 function migrateFromMsgpack(env: RootDatabase<unknown, string>): void {
   const oldData = env.openDB<DataRecord, string>({ name: DATABASES.data });
   const newData = env.openDB<string, string>({ name: DATABASES.data, encoding: 'string' });
-  for (const { key, value } of [...oldData.getRange()]) {
+  rewrite(oldData, (key, value) =>
     newData.putSync(
       key,
       encodeRecord(value.revision, value.createRevision, JSON.stringify(value.value)),
-    );
-  }
+    ),
+  );
   const oldLog = env.openDB<LogEntry, [number, string]>({ name: DATABASES.log });
   const newLog = env.openDB<string, [number, string]>({ name: DATABASES.log, encoding: 'string' });
-  for (const { key, value } of [...oldLog.getRange()]) newLog.putSync(key, logEntryText(value));
+  rewrite(oldLog, (key, value) => newLog.putSync(key, logEntryText(value)));
+}
+
+/**
+ * Reads every entry of `database` in key order, a chunk at a time, and
+ * hands it to `write`; each chunk starts after the last key written, so
+ * that a rewritten entry is never read back in the old encoding.
+ */
+function rewrite<V, K extends Key>(
+  database: Database<V, K>,
+  write: (key: K, value: V) => void,
+): void {
+  let after: K | undefined;
+  for (;;) {
+    const range = after === undefined ? {} : { start: after, exclusiveStart: true };
+    const chunk = [...database.getRange({ ...range, limit: MIGRATION_CHUNK })];
+    for (const { key, value } of chunk) write(key, value);
+    const last = chunk[chunk.length - 1];
+    if (chunk.length < MIGRATION_CHUNK || last === undefined) return;
+    after = last.key;
+  }
 }
 
 function logEntryText(entry: LogEntry): string {

@@ -132,6 +132,35 @@ t.test('a layout 1 store is migrated when opened, and keeps everything', async (
   t.equal(env.openDB<number, string>({ name: 'meta' }).get('format'), 2, 'recorded as layout 2');
 });
 
+t.test('a layout 1 store bigger than a migration chunk is migrated whole', async (t) => {
+  const dir = path.join(root, 'big');
+  const count = 2_500;
+  const env = open<unknown, string>({ path: dir, maxDbs: 4 });
+  const data = env.openDB<unknown, string>({ name: 'data' });
+  const log = env.openDB<unknown, [number, string]>({ name: 'log' });
+  const meta = env.openDB<number, string>({ name: 'meta' });
+  await env.transaction(() => {
+    for (let i = 1; i <= count; i++) {
+      const key = `/pods/p${String(i).padStart(5, '0')}`;
+      const value = pod(`p${i}`, 'Pending');
+      void data.put(key, { value, revision: i, createRevision: i });
+      void log.put([i, key], { type: 'ADDED', key, revision: i, value, createRevision: i });
+    }
+    void meta.put('revision', count);
+    void meta.put('format', 1);
+  });
+  await env.close();
+
+  const store = await openLmdbStore({ path: dir });
+  t.teardown(() => store.close());
+  const listed = await store.list('/pods/');
+  t.equal(listed.items.length, count, 'every record');
+  t.same(listed.items[count - 1]?.value, pod(`p${count}`, 'Pending'));
+  const past = await store.list('/pods/', { revision: 1 });
+  t.equal(past.items.length, 1, 'every log entry: a list at revision 1 undoes the rest');
+  t.equal((await replay(store, 0)).length, count);
+});
+
 t.test('a layout from a newer Skiff is refused, naming the store, and left as it is', async (t) => {
   const dir = path.join(root, 'newer');
   const env = open<unknown, string>({ path: dir, maxDbs: 4 });

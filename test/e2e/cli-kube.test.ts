@@ -396,6 +396,19 @@ t.test('explain: the fields of a type, as kubectl explain prints them', async (t
   const unknown = await kube('explain', 'widgets');
   t.equal(unknown.code, 1);
   t.match(unknown.stderr, /the server doesn't have a resource type "widgets"/);
+
+  // Versions a kind is also served in, by conversion, explain their own form.
+  const hpaV1 = await kube('explain', 'hpa.spec', '--api-version=autoscaling/v1');
+  t.equal(hpaV1.code, 0, hpaV1.stderr);
+  t.match(hpaV1.stdout, /^KIND:\s+HorizontalPodAutoscaler\nVERSION:\s+autoscaling\/v1\n/);
+  t.match(hpaV1.stdout, /\n {2}targetCPUUtilizationPercentage\t<integer>\n/);
+  const events = await kube('explain', 'events', '--api-version=events.k8s.io/v1');
+  t.match(events.stdout, /^KIND:\s+Event\nVERSION:\s+events\.k8s\.io\/v1\n/, events.stderr);
+  const wrong = await kube('explain', 'pods', '--api-version=apps/v1');
+  t.same(
+    [wrong.code, wrong.stderr],
+    [1, 'error: couldn\'t find resource for "apps/v1, Kind=Pod": Pod is served as v1\n'],
+  );
 });
 
 /** What `child` writes to stdout, kept from the start, and a wait for a pattern in it. */

@@ -3,7 +3,12 @@
 
 import type { Command } from 'commander';
 import { KIND_SCHEMA_IDS } from '../../../controlplane/api/generated/schemas.js';
-import { apiVersionOf } from '../../../controlplane/api/resources.js';
+import { conversionOf } from '../../../controlplane/api/conversion/index.js';
+import {
+  apiVersionOf,
+  CONVERTED_TYPES,
+  type ResourceType,
+} from '../../../controlplane/api/resources.js';
 import { CliError } from '../cli-error.js';
 import { explain, ExplainError } from '../kube/explain.js';
 import { resolveType } from '../kube/resource-args.js';
@@ -23,7 +28,10 @@ export function registerExplain(program: Command): void {
     )
     .argument('<type.field>', 'a type (pods, deploy, ...), then field names joined by dots')
     .option('--recursive', 'print every field, nested ones indented, without descriptions')
-    .option('--api-version <group/version>', 'the API version of the type (the served one only)')
+    .option(
+      '--api-version <group/version>',
+      'the API version to explain the type in (autoscaling/v1, ...)',
+    )
     .action(
       kubeAction(async (target: string, flags: ExplainFlags) => {
         // `deployments.apps.spec` reads as type `deployments.apps`, as in kubectl.
@@ -39,14 +47,7 @@ export function registerExplain(program: Command): void {
           }
         }
         const type = resolveType(typeName);
-        const apiVersion = apiVersionOf(type);
-        if (flags.apiVersion !== undefined && flags.apiVersion !== apiVersion) {
-          throw new CliError(
-            `couldn't find resource for "${flags.apiVersion}, Kind=${type.kind}": ${type.kind} is served as ${apiVersion}`,
-          );
-        }
-        const schemaId = KIND_SCHEMA_IDS[type.kind];
-        if (!schemaId) throw new CliError(`${type.kind} has no schema to explain`);
+        const { apiVersion, schemaId } = formOf(type, flags.apiVersion);
         try {
           process.stdout.write(
             explain({
@@ -63,6 +64,43 @@ export function registerExplain(program: Command): void {
         }
       }),
     );
+}
+
+/**
+ * The form to explain: the type's as named, or the one `requested` names —
+ * a version the kind is also served in by conversion (autoscaling/v1 HPAs,
+ * events.k8s.io/v1 Events), or its stored version.
+ */
+function formOf(
+  type: ResourceType,
+  requested: string | undefined,
+): { apiVersion: string; schemaId: string } {
+  const conversion = conversionOf(type);
+  const stored = conversion?.stored ?? type;
+  const forms = [
+    { apiVersion: apiVersionOf(type), schemaId: conversion?.schemaId },
+    { apiVersion: apiVersionOf(stored), schemaId: KIND_SCHEMA_IDS[stored.kind] },
+    ...servedForms(stored),
+  ];
+  const form = forms.find((f) => f.apiVersion === (requested ?? apiVersionOf(type)));
+  if (!form) {
+    const served = [...new Set(forms.map((f) => f.apiVersion))].join(', ');
+    throw new CliError(
+      `couldn't find resource for "${requested ?? ''}, Kind=${type.kind}": ${type.kind} is served as ${served}`,
+    );
+  }
+  const schemaId = form.schemaId ?? KIND_SCHEMA_IDS[type.kind];
+  if (!schemaId) throw new CliError(`${type.kind} has no schema to explain`);
+  return { apiVersion: form.apiVersion, schemaId };
+}
+
+/** The forms a stored type is also served in, by conversion. */
+function servedForms(stored: ResourceType): { apiVersion: string; schemaId: string }[] {
+  return CONVERTED_TYPES.flatMap((served) => {
+    const conversion = conversionOf(served);
+    if (conversion?.stored !== stored) return [];
+    return [{ apiVersion: apiVersionOf(served), schemaId: conversion.schemaId }];
+  });
 }
 
 function isType(name: string): boolean {

@@ -150,6 +150,17 @@ export function resourceTypeFor(apiVersion: string, kind: string): ResourceType 
   return RESOURCE_TYPES.find((t) => t.kind === kind && apiVersionOf(t) === apiVersion);
 }
 
+/**
+ * The type a manifest of `apiVersion` `kind` is written to: a stored type, or
+ * a version served by conversion (an autoscaling/v1 HPA), as kubectl maps it.
+ */
+export function servedTypeFor(apiVersion: string, kind: string): ResourceType | undefined {
+  return (
+    resourceTypeFor(apiVersion, kind) ??
+    CONVERTED_TYPES.find((t) => t.kind === kind && apiVersionOf(t) === apiVersion)
+  );
+}
+
 /** The type a kind is served as (any version), for messages like "no matches for kind". */
 export function resourceTypeForKind(kind: string): ResourceType | undefined {
   return RESOURCE_TYPES.find((t) => t.kind === kind);

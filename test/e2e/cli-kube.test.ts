@@ -299,6 +299,44 @@ t.test('apply --server-side: managers, conflicts and --force-conflicts', async (
   t.equal((await kube('delete', 'deploy', 'owned')).code, 0);
 });
 
+t.test(
+  'apply and delete manifests of versions served by conversion (autoscaling/v1)',
+  async (t) => {
+    const config = (cpuPercent: number) =>
+      [
+        'apiVersion: autoscaling/v1',
+        'kind: HorizontalPodAutoscaler',
+        'metadata: {name: scaled}',
+        'spec:',
+        '  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: scaled}',
+        '  maxReplicas: 4',
+        `  targetCPUUtilizationPercentage: ${cpuPercent}`,
+      ].join('\n');
+    const env = { KUBECONFIG: controlPlane.kubeconfig };
+    const created = await skiff(['apply', '-f', '-'], { input: config(50), env });
+    t.equal(created.stdout, 'horizontalpodautoscaler.autoscaling/scaled created\n', created.stderr);
+    const configured = await skiff(['apply', '-f', '-'], { input: config(60), env });
+    t.equal(configured.stdout, 'horizontalpodautoscaler.autoscaling/scaled configured\n');
+    const serverSide = await skiff(['apply', '--server-side', '-f', '-'], {
+      input: config(70),
+      env,
+    });
+    t.equal(
+      serverSide.stdout,
+      'horizontalpodautoscaler.autoscaling/scaled serverside-applied\n',
+      serverSide.stderr,
+    );
+    const table = await kube('get', 'hpa', 'scaled');
+    t.match(table.stdout, /\nscaled\s+Deployment\/scaled\s+cpu: <unknown>\/70%\s+1\s+4\s+/);
+    const deleted = await skiff(['delete', '-f', '-'], { input: config(70), env });
+    t.equal(
+      deleted.stdout,
+      'horizontalpodautoscaler.autoscaling "scaled" deleted\n',
+      deleted.stderr,
+    );
+  },
+);
+
 t.test('delete by file and by name; api-resources', async (t) => {
   const byFile = await kube('delete', '-f', manifest('seed-deployment.yaml'));
   t.equal(

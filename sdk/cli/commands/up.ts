@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { ClusterApi } from '../../../controlplane/api/cluster-api.js';
 import { ApiError } from '../../../controlplane/api/errors.js';
-import { resourceTypeFor } from '../../../controlplane/api/resources.js';
+import { servedTypeFor } from '../../../controlplane/api/resources.js';
 import type { KubeObject } from '../../../controlplane/api/types.js';
 import { CliError } from '../cli-error.js';
 import { clientFor, openImageStore } from '../image-context.js';
@@ -62,7 +62,7 @@ async function applySamples(api: ClusterApi, file: string): Promise<void> {
   for (const doc of parseAllDocuments(text)) {
     const object = doc.toJS() as KubeObject | null;
     if (!object) continue;
-    const type = resourceTypeFor(object.apiVersion, object.kind);
+    const type = servedTypeFor(object.apiVersion, object.kind);
     if (!type)
       throw new CliError(`--apply ${file}: unknown kind ${object.apiVersion}/${object.kind}`);
     const what = `${type.singular}/${object.metadata.name ?? ''}`;

@@ -3,8 +3,8 @@
 // (kubectl refuses an object whose namespace contradicts -n).
 
 import {
-  resourceTypeFor,
   resourceTypeForKind,
+  servedTypeFor,
   type ResourceType,
 } from '../../../controlplane/api/resources.js';
 import type { KubeObject } from '../../../controlplane/api/types.js';
@@ -33,7 +33,7 @@ export function targetOf(
   const { object, source } = manifest;
   const metadata = object.metadata ?? {};
   const name = metadata.name ?? '';
-  const type = resourceTypeFor(object.apiVersion, object.kind);
+  const type = servedTypeFor(object.apiVersion, object.kind);
   if (!type) {
     const other = resourceTypeForKind(object.kind);
     const hint = other ? '' : '\nensure CRDs are installed first';

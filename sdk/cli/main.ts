@@ -44,6 +44,13 @@ const commandModules: ReadonlyArray<readonly [readonly string[], () => Promise<R
   ],
 ];
 
+// A reader that goes away (`skiff get pods | head`) ends the command
+// quietly, as SIGPIPE ends kubectl, instead of an unhandled EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 const program = new Command('skiff')
   .description('Skiff: a Kubernetes-style orchestrator for WebAssembly')
   .version(process.env.npm_package_version ?? '0.1.0')

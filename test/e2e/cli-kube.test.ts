@@ -328,12 +328,54 @@ t.test(
     );
     const table = await kube('get', 'hpa', 'scaled');
     t.match(table.stdout, /\nscaled\s+Deployment\/scaled\s+cpu: <unknown>\/70%\s+1\s+4\s+/);
+    const listed = await skiff(['get', '-f', '-'], { input: config(70), env });
+    t.match(
+      listed.stdout,
+      /^NAME\s+REFERENCE.*\nscaled\s+Deployment\/scaled\s+cpu: <unknown>\/70%/,
+    );
     const deleted = await skiff(['delete', '-f', '-'], { input: config(70), env });
     t.equal(
       deleted.stdout,
       'horizontalpodautoscaler.autoscaling "scaled" deleted\n',
       deleted.stderr,
     );
+  },
+);
+
+t.test(
+  'get -f: the objects manifests name, a table per type, errors for the missing',
+  async (t) => {
+    const env = { KUBECONFIG: controlPlane.kubeconfig };
+    const manifests = [
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: from-file}',
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: from-file}',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: from-file, namespace: from-file}',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: not-there}',
+    ].join('\n---\n');
+    const created = await skiff(['create', '-f', '-'], {
+      input: manifests.split('\n---\n').slice(0, 3).join('\n---\n'),
+      env,
+    });
+    t.equal(created.code, 0, created.stderr);
+    const got = await skiff(['get', '-f', '-'], { input: manifests, env });
+    t.equal(got.code, 1, 'an object that is not there fails the command');
+    t.match(
+      got.stdout,
+      /^NAME\s+DATA\s+AGE\nconfigmap\/from-file\s+0\s+\S+\n\nNAME\s+STATUS\s+AGE\nnamespace\/from-file\s+Active\s+\S+\n\nNAME\s+DATA\s+AGE\nconfigmap\/from-file\s+0/,
+      'each type and namespace a table, in the order of the manifests',
+    );
+    t.equal(got.stderr, 'Error from server (NotFound): configmaps "not-there" not found\n');
+    const names = await skiff(['get', '-f', '-', '-o', 'name'], {
+      input: manifests.split('\n---\n').slice(0, 2).join('\n---\n'),
+      env,
+    });
+    t.equal(names.stdout, 'configmap/from-file\nnamespace/from-file\n', names.stderr);
+    const both = await skiff(['get', 'pods', '-f', '-'], { input: manifests, env });
+    t.match(both.stderr, /you may not specify resource arguments as well/);
+    const none = await skiff(['get'], { env });
+    t.match(none.stderr, /You must specify the type of resource to get/);
+    await skiff(['delete', 'ns', 'from-file'], { env });
+    await skiff(['delete', 'cm', 'from-file'], { env });
   },
 );
 

@@ -97,6 +97,17 @@ t.test('kind prefixes, -L label columns and --show-labels', async (t) => {
       'pod/kubia-7d5f8   1/1     Running             0          5m     kubia          app=kubia,tier=web\n' +
       'pod/busybox       0/1     ContainerCreating   12         3h2m                  <none>\n',
   );
+  // The prefix goes on the name column, wherever it is, and only when it is shown.
+  const events: Table = {
+    ...POD_TABLE,
+    columnDefinitions: [column('Last Seen'), column('Reason'), column('Name', 1, 'name')],
+    rows: [{ cells: ['5m', 'Started', 'web.1'] }],
+  };
+  t.equal(print(events, { kindPrefix: 'event' }), 'LAST SEEN   REASON\n5m          Started\n');
+  t.equal(
+    print(events, { kindPrefix: 'event', wide: true }),
+    'LAST SEEN   REASON    NAME\n5m          Started   event/web.1\n',
+  );
   t.equal(formatLabels({ b: '2', a: '1' }), 'a=1,b=2');
   t.equal(formatLabels(undefined), '<none>');
 });

@@ -23,6 +23,8 @@ import {
   qualifiedKind,
   withoutManagedFields,
 } from '../kube/object-printer.js';
+import { manifestOptions, type ManifestFlags } from '../kube/manifest-flags.js';
+import { manifestSelections } from '../kube/manifest-selections.js';
 import { parseResourceArgs, type ResourceSelection } from '../kube/resource-args.js';
 import { tableCells, tableHeaders, TableWriter, type TableView } from '../kube/table-printer.js';
 import { templateOutput, TemplatePrinter, type TemplateOutput } from '../kube/template-printer.js';
@@ -34,7 +36,7 @@ import {
   type KubeFlags,
 } from './kube-context.js';
 
-interface GetFlags extends KubeFlags {
+interface GetFlags extends KubeFlags, ManifestFlags {
   readonly output?: string;
   readonly selector?: string;
   readonly fieldSelector?: string;
@@ -53,10 +55,9 @@ const OUTPUTS = new Set(['wide', 'yaml', 'json', 'name']);
 /** Registers `skiff get`. */
 export function registerGet(program: Command): void {
   withKubeFlags(
-    program
-      .command('get')
+    manifestOptions(program.command('get'))
       .description('Display one or many resources (kubectl get)')
-      .argument('<resources...>', 'TYPE[,TYPE...] [NAME...] or TYPE/NAME...')
+      .argument('[resources...]', 'TYPE[,TYPE...] [NAME...] or TYPE/NAME..., or -f FILE')
       .option(
         '-o, --output <format>',
         'wide, yaml, json, name, jsonpath=TEMPLATE or custom-columns=HEADER:PATH,...',
@@ -85,7 +86,15 @@ export function registerGet(program: Command): void {
         throw new CliError(
           `unable to match a printer suitable for the output format "${flags.output}", allowed formats are: custom-columns,json,jsonpath,name,wide,yaml`,
         );
-      const selections = parseResourceArgs(args);
+      // Arguments are checked before the kubeconfig is read, as kubectl does.
+      const fromArgs =
+        (flags.filename ?? []).length > 0
+          ? undefined
+          : parseResourceArgs(requireResourceArgs(args));
+      const context = await kubeContext(flags);
+      const { selections, errors: unread } = fromArgs
+        ? { selections: fromArgs, errors: [] }
+        : await manifestSelections(flags, args, context);
       const named = selections.some((s) => s.names.length > 0);
       if (flags.allNamespaces && named)
         throw new CliError('a resource cannot be retrieved by name across all namespaces');
@@ -97,7 +106,6 @@ export function registerGet(program: Command): void {
         throw new CliError(
           `watch is only supported on individual resources and resource collections, but ${count} resources were found`,
         );
-      const context = await kubeContext(flags);
       const scope: Scope = {
         namespace: flags.allNamespaces ? undefined : context.namespace,
         labelSelector: flags.selector,
@@ -108,7 +116,17 @@ export function registerGet(program: Command): void {
       else if (output === 'yaml' || output === 'json' || output === 'name')
         await printObjects(context, selections, scope, output, flags);
       else await printTables(context, selections, scope, flags);
+      for (const error of unread) process.stderr.write(`${error}\n`);
+      if (unread.length > 0) process.exitCode = 1;
     }),
+  );
+}
+
+/** Resource arguments, which `get` needs unless -f names the objects. */
+function requireResourceArgs(args: string[]): string[] {
+  if (args.length > 0) return args;
+  throw new CliError(
+    'You must specify the type of resource to get. Use "skiff api-resources" for a complete list of supported resources.',
   );
 }
 

@@ -13,9 +13,9 @@ export interface Scope {
   readonly fieldSelector?: string;
 }
 
-/** The namespace to send for `type`: none for cluster-scoped types. */
-export function namespaceFor(type: ResourceType, scope: Scope): string | undefined {
-  return type.namespaced ? scope.namespace : undefined;
+/** The namespace to send for `selection`: its own, else the scope's; none for cluster-scoped types. */
+export function namespaceFor(selection: ResourceSelection, scope: Scope): string | undefined {
+  return selection.type.namespaced ? (selection.namespace ?? scope.namespace) : undefined;
 }
 
 /** `object` with apiVersion and kind (list items of Kubernetes' typed lists have neither). */
@@ -42,7 +42,7 @@ export async function fetchObjects(
   scope: Scope,
 ): Promise<Fetched> {
   const client = api.resource(selection.type);
-  const namespace = namespaceFor(selection.type, scope);
+  const namespace = namespaceFor(selection, scope);
   if (selection.names.length === 0) {
     const list = await client.list({
       namespace,

@@ -30,7 +30,7 @@ export async function fetchTable(
   scope: Scope,
 ): Promise<FetchedTable> {
   const client = api.resource(selection.type);
-  const namespace = namespaceFor(selection.type, scope);
+  const namespace = namespaceFor(selection, scope);
   const includeObject = 'Metadata';
   if (selection.names.length === 0) {
     const answer = await client.listTable({

@@ -60,7 +60,7 @@ export async function watchSelection(
     .filter(Boolean)
     .join(',');
   const options = {
-    namespace: namespaceFor(selection.type, scope),
+    namespace: namespaceFor(selection, scope),
     labelSelector: scope.labelSelector,
     fieldSelector: fieldSelector || undefined,
     resourceVersion: printing.resourceVersion,

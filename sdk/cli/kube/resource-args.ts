@@ -13,6 +13,8 @@ import { CliError } from '../cli-error.js';
 export interface ResourceSelection {
   readonly type: ResourceType;
   readonly names: readonly string[];
+  /** The names' namespace when a manifest gave it (`get -f`); else the scope's. */
+  readonly namespace?: string;
 }
 
 /** The type a user means by `name`; a CliError worded as kubectl's when none. */

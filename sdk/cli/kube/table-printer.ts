@@ -15,7 +15,11 @@ export interface TableView {
   readonly wide?: boolean;
   /** Put each row's namespace first (`-A`). */
   readonly withNamespace?: boolean;
-  /** Prefix the first cell with `<kind>/` (several types printed together). */
+  /**
+   * Prefix the name cell (the column of format `name`) with `<kind>/`
+   * (several types printed together), as kubectl does; nothing when that
+   * column is not shown (an event's, outside -o wide).
+   */
   readonly kindPrefix?: string;
   /** Label keys shown as columns of their own (`-L`). */
   readonly labelColumns?: readonly string[];
@@ -49,9 +53,10 @@ export function tableCells(
   view: TableView,
 ): string[][] {
   const shown = columns.flatMap((column, index) => (view.wide || !column.priority ? [index] : []));
+  const nameCell = shown.findIndex((index) => columns[index]?.format === 'name');
   return rows.map((row) => {
     const cells = shown.map((index) => formatCell(row.cells[index]));
-    if (view.kindPrefix && cells.length > 0) cells[0] = `${view.kindPrefix}/${cells[0]}`;
+    if (view.kindPrefix && nameCell >= 0) cells[nameCell] = `${view.kindPrefix}/${cells[nameCell]}`;
     const metadata = row.object?.metadata;
     if (view.withNamespace) cells.unshift(metadata?.namespace ?? '');
     for (const key of view.labelColumns ?? []) cells.push(metadata?.labels?.[key] ?? '');

@@ -370,6 +370,11 @@ t.test(
       env,
     });
     t.equal(names.stdout, 'configmap/from-file\nnamespace/from-file\n', names.stderr);
+    const described = await skiff(['describe', '-f', '-'], {
+      input: manifests.split('\n---\n')[0],
+      env,
+    });
+    t.match(described.stdout, /^Name:\s+from-file\nNamespace:\s+default\n/, described.stderr);
     const both = await skiff(['get', 'pods', '-f', '-'], { input: manifests, env });
     t.match(both.stderr, /you may not specify resource arguments as well/);
     const none = await skiff(['get'], { env });

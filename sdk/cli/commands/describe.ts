@@ -1,15 +1,18 @@
-// `skiff describe TYPE [NAME...]`: kubectl describe. Without names, every
+// `skiff describe TYPE [NAME...]` or `-f FILE`: kubectl describe. Without names, every
 // object of the type in the namespace (or matching -l) is described; with
 // `TYPE NAME` and no object of that name, every object whose name starts
 // with NAME is, as kubectl does (`describe pods kubia` finds kubia-7d5f...).
 
 import type { Command } from 'commander';
+import { conversionOf } from '../../../controlplane/api/conversion/index.js';
 import { ApiError } from '../../../controlplane/api/errors.js';
 import type { KubeObject } from '../../../controlplane/api/types.js';
 import { CliError } from '../cli-error.js';
 import { describeObject } from '../kube/describe.js';
 import { reportKubeError } from '../kube/errors.js';
 import { fetchObjects, type Fetched, type Scope } from '../kube/fetch.js';
+import { manifestOptions, type ManifestFlags } from '../kube/manifest-flags.js';
+import { manifestSelections } from '../kube/manifest-selections.js';
 import { parseResourceArgs, type ResourceSelection } from '../kube/resource-args.js';
 import {
   kubeAction,
@@ -19,7 +22,7 @@ import {
   type KubeFlags,
 } from './kube-context.js';
 
-interface DescribeFlags extends KubeFlags {
+interface DescribeFlags extends KubeFlags, ManifestFlags {
   readonly selector?: string;
   readonly allNamespaces?: boolean;
 }
@@ -27,26 +30,32 @@ interface DescribeFlags extends KubeFlags {
 /** Registers `skiff describe`. */
 export function registerDescribe(program: Command): void {
   withKubeFlags(
-    program
-      .command('describe')
+    manifestOptions(program.command('describe'))
       .description(
         'Show details of a resource or group of resources, with their events (kubectl describe)',
       )
-      .argument('<resources...>', 'TYPE [NAME_PREFIX...] or TYPE/NAME...')
+      .argument('[resources...]', 'TYPE [NAME_PREFIX...] or TYPE/NAME..., or -f FILE')
       .option('-l, --selector <selector>', 'describe the objects matching this label selector')
       .option('-A, --all-namespaces', 'describe across all namespaces'),
   ).action(
     kubeAction(async (args: string[], flags: DescribeFlags) => {
-      const selections = parseResourceArgs(args, 'describe');
-      if (flags.allNamespaces && selections.some((s) => s.names.length > 0))
+      const fromFiles = (flags.filename ?? []).length > 0;
+      const fromArgs = fromFiles ? undefined : parseResourceArgs(requireArgs(args), 'describe');
+      if (flags.allNamespaces && (fromFiles || fromArgs?.some((s) => s.names.length > 0)))
         throw new CliError('a resource cannot be retrieved by name across all namespaces');
       const context = await kubeContext(flags);
+      const { selections: named, errors: unread } = fromArgs
+        ? { selections: fromArgs, errors: [] }
+        : await manifestSelections(flags, args, context);
+      // Described as stored, as kubectl's describers read a kind in one version
+      // whatever version a manifest names (an autoscaling/v1 HPA as v2).
+      const selections = named.map((s) => ({ ...s, type: conversionOf(s.type)?.stored ?? s.type }));
       const scope: Scope = {
         namespace: flags.allNamespaces ? undefined : context.namespace,
         labelSelector: flags.selector,
       };
       // Only `TYPE NAME` falls back to a prefix match, as in kubectl.
-      const prefixable = args.length === 2 && !args.some((arg) => arg.includes('/'));
+      const prefixable = !fromFiles && args.length === 2 && !args.some((a) => a.includes('/'));
       let described = 0;
       const errors: unknown[] = [];
       for (const selection of selections) {
@@ -60,7 +69,9 @@ export function registerDescribe(program: Command): void {
         }
       }
       for (const error of errors) reportKubeError(error);
-      if (described === 0 && errors.length === 0) {
+      for (const error of unread) process.stderr.write(`${error}\n`);
+      if (unread.length > 0) process.exitCode = 1;
+      if (described === 0 && errors.length === 0 && unread.length === 0) {
         process.stderr.write(
           scope.namespace === undefined
             ? 'No resources found\n'
@@ -68,6 +79,14 @@ export function registerDescribe(program: Command): void {
         );
       }
     }),
+  );
+}
+
+/** Resource arguments, which `describe` needs unless -f names the objects. */
+function requireArgs(args: string[]): string[] {
+  if (args.length > 0) return args;
+  throw new CliError(
+    'You must specify the type of resource to describe. Use "skiff api-resources" for a complete list of supported resources.',
   );
 }
 

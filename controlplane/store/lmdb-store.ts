@@ -26,8 +26,9 @@
 // records.
 // Revisions are thus assigned and written atomically, in order, by one writer.
 // A callback that throws does not abort the batch, so a write that fails
-// half-way (a full map) undoes what it wrote. Child transactions would do that for us, but cost
-// about a third of the throughput at 16 concurrent writers (measured).
+// half-way (a full map) undoes what it wrote. Child transactions would do
+// that for us, but cost about a third of the throughput at 16 concurrent
+// writers (measured).
 //
 // Committed writes are published to the watch hub, and `revision()`
 // advances, in revision order (CommitSequencer); a write resolves after both.

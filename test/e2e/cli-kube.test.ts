@@ -328,6 +328,12 @@ t.test(
     );
     const table = await kube('get', 'hpa', 'scaled');
     t.match(table.stdout, /\nscaled\s+Deployment\/scaled\s+cpu: <unknown>\/70%\s+1\s+4\s+/);
+    const described = await kube('describe', 'hpa', 'scaled');
+    t.match(
+      described.stdout,
+      /\nReference:\s+Deployment\/scaled\nMetrics:\s+\( current \/ target \)\n {2}resource cpu on pods {2}\(as a percentage of request\):\s+<unknown> \/ 70%\nMin replicas:\s+1\nMax replicas:\s+4\nDeployment pods:\s+0 current \/ 0 desired\n/,
+      described.stderr,
+    );
     const listed = await skiff(['get', '-f', '-'], { input: config(70), env });
     t.match(
       listed.stdout,

@@ -4,6 +4,7 @@
 import type {
   ConfigMap,
   Deployment,
+  HorizontalPodAutoscaler,
   Namespace,
   Node,
   Pod,
@@ -13,6 +14,7 @@ import type {
 } from '../../../controlplane/api/generated/index.js';
 import type { KubeObject } from '../../../controlplane/api/types.js';
 import type { HttpClusterApi } from '../../client/index.js';
+import { describeHorizontalPodAutoscaler } from './describe-autoscaling.js';
 import { describeEvents, describeGeneric, eventsFor } from './describe-common.js';
 import {
   describeConfigMap,
@@ -59,6 +61,12 @@ export async function describeObject(
       break;
     case 'Secret':
       describeSecret(w, object as Secret);
+      break;
+    case 'HorizontalPodAutoscaler':
+      // kubectl describes every served version as autoscaling/v2.
+      if (object.apiVersion === 'autoscaling/v2')
+        describeHorizontalPodAutoscaler(w, object as HorizontalPodAutoscaler);
+      else describeGeneric(w, object);
       break;
     default:
       describeGeneric(w, object);

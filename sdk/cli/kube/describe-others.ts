@@ -1,4 +1,4 @@
-// `skiff describe service|node|namespace|configmap|secret`, in kubectl's layout.
+// `skiff describe service|endpoints|node|namespace|configmap|secret`, in kubectl's layout.
 
 import type {
   ConfigMap,
@@ -60,6 +60,26 @@ export async function describeService(
   if (spec.type === 'NodePort' || spec.type === 'LoadBalancer')
     w.field(0, 'External Traffic Policy', spec.externalTrafficPolicy ?? 'Cluster');
   if (spec.internalTrafficPolicy) w.field(0, 'Internal Traffic Policy', spec.internalTrafficPolicy);
+}
+
+/** kubectl's Endpoints description: each subset's addresses and ports, then a blank line. */
+export function describeEndpoints(w: DescribeWriter, endpoints: Endpoints): void {
+  describeMetadataHead(w, endpoints);
+  w.field(0, 'Subsets');
+  for (const subset of endpoints.subsets ?? []) {
+    const ips = (addresses: readonly { ip: string }[] | undefined) =>
+      (addresses ?? []).map((address) => address.ip).join(',') || '<none>';
+    w.field(1, 'Addresses', ips(subset.addresses));
+    w.field(1, 'NotReadyAddresses', ips(subset.notReadyAddresses));
+    if (subset.ports?.length) {
+      w.field(1, 'Ports');
+      w.line(2, 'Name\tPort\tProtocol');
+      w.line(2, '----\t----\t--------');
+      for (const port of subset.ports)
+        w.line(2, `${port.name || '<unset>'}\t${port.port}\t${port.protocol ?? 'TCP'}`);
+    }
+    w.blank();
+  }
 }
 
 /** kubectl's Node description, with the non-terminated pods on it. */

@@ -4,6 +4,7 @@
 import type {
   ConfigMap,
   Deployment,
+  Endpoints,
   HorizontalPodAutoscaler,
   Namespace,
   Node,
@@ -18,6 +19,7 @@ import { describeHorizontalPodAutoscaler } from './describe-autoscaling.js';
 import { describeEvents, describeGeneric, eventsFor } from './describe-common.js';
 import {
   describeConfigMap,
+  describeEndpoints,
   describeNamespace,
   describeNode,
   describeSecret,
@@ -49,6 +51,9 @@ export async function describeObject(
       break;
     case 'Service':
       await describeService(w, api, object as Service);
+      break;
+    case 'Endpoints':
+      describeEndpoints(w, object as Endpoints);
       break;
     case 'Node':
       await describeNode(w, api, object as Node, now);

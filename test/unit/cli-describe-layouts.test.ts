@@ -1,10 +1,12 @@
-// `skiff describe hpa` prints kubectl's HorizontalPodAutoscaler layout: each
-// metric as "current / target" (the status's metric at the same position),
-// the replica bounds, the behavior when set, the target's pods, the conditions.
+// kubectl's describe layouts that need no other objects: an HPA's (each
+// metric as "current / target", the status's metric at the same position; the
+// replica bounds, the behavior when set, the target's pods, the conditions)
+// and an Endpoints' (each subset's addresses and ports).
 
 import t from 'tap';
-import type { HorizontalPodAutoscaler } from '../../controlplane/api/generated/index.js';
+import type { Endpoints, HorizontalPodAutoscaler } from '../../controlplane/api/generated/index.js';
 import { describeHorizontalPodAutoscaler } from '../../sdk/cli/kube/describe-autoscaling.js';
+import { describeEndpoints } from '../../sdk/cli/kube/describe-others.js';
 import { DescribeWriter } from '../../sdk/cli/kube/describe-writer.js';
 
 const hpa: HorizontalPodAutoscaler = {
@@ -80,6 +82,41 @@ t.test('an HPA as kubectl describes it', async (t) => {
       '  Type         Status  Reason            Message',
       '  ----         ------  ------            -------',
       '  AbleToScale  True    ReadyForNewScale  recommended size matches current size',
+      '',
+    ].join('\n'),
+  );
+});
+
+t.test('Endpoints as kubectl describes them', async (t) => {
+  const endpoints: Endpoints = {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'kubia', namespace: 'default', labels: { app: 'kubia' } },
+    subsets: [
+      {
+        addresses: [{ ip: '10.0.0.7' }, { ip: '10.0.0.8' }],
+        notReadyAddresses: [{ ip: '10.0.0.9' }],
+        ports: [{ port: 8080, protocol: 'TCP' }],
+      },
+    ],
+  };
+  const w = new DescribeWriter();
+  describeEndpoints(w, endpoints);
+  t.equal(
+    w.toString(),
+    [
+      'Name:         kubia',
+      'Namespace:    default',
+      'Labels:       app=kubia',
+      'Annotations:  <none>',
+      'Subsets:',
+      '  Addresses:          10.0.0.7,10.0.0.8',
+      '  NotReadyAddresses:  10.0.0.9',
+      '  Ports:',
+      '    Name     Port  Protocol',
+      '    ----     ----  --------',
+      '    <unset>  8080  TCP',
+      '',
       '',
     ].join('\n'),
   );

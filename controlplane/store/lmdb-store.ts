@@ -232,15 +232,13 @@ class LmdbStore implements Store {
   async create(key: string, value: unknown): Promise<Stored> {
     this.#assertOpen(key);
     checkKey(key);
-    return this.#write(key, frozenCopy(value), (current) =>
-      current ? alreadyExists(key) : undefined,
-    );
+    return this.#write(key, value, (current) => (current ? alreadyExists(key) : undefined));
   }
 
   async update(key: string, value: unknown, expectedRevision?: number): Promise<Stored> {
     this.#assertOpen(key);
     checkKey(key);
-    return this.#write(key, frozenCopy(value), (current) => refuse(key, current, expectedRevision));
+    return this.#write(key, value, (current) => refuse(key, current, expectedRevision));
   }
 
   async delete(key: string, expectedRevision?: number): Promise<Stored> {
@@ -290,15 +288,17 @@ class LmdbStore implements Store {
   }
 
   /**
-   * Writes `value` (frozen) or deletes the key in a write transaction,
-   * unless `refusal`, given the key's current record, returns the
-   * StoreError to refuse with.
+   * Writes `written` (the caller's value: the store keeps a frozen copy, and
+   * the caller gets its own object back) or deletes the key in a write
+   * transaction, unless `refusal`, given the key's current record, returns
+   * the StoreError to refuse with.
    */
   async #write(
     key: string,
-    value: unknown,
+    written: unknown,
     refusal: (current: RecordText | undefined) => StoreError | undefined,
   ): Promise<Stored> {
+    const value = written === DELETE ? DELETE : frozenCopy(written);
     const valueJson = value === DELETE ? undefined : jsonOf(key, value);
     const outcome = await this.#env.transaction((): Written | StoreError => {
       const text = this.#data.get(key);
@@ -336,7 +336,8 @@ class LmdbStore implements Store {
       this.#recent.forget(key);
     else this.#recent.record(stored);
     await this.#sequencer.committed(eventOf(entry));
-    return { ...stored, value: copyJson(stored.value) };
+    // A delete answers with the value it removed, which the store shares.
+    return { ...stored, value: written === DELETE ? copyJson(stored.value) : written };
   }
 
   /** The value of `record` (frozen): as kept in memory when it is that revision's, else parsed. */

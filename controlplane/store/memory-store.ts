@@ -112,17 +112,23 @@ export class MemoryStore implements Store {
     this.#assertOpen(key);
     checkKey(key);
     if (this.#data.has(key)) throw alreadyExists(key);
-    return this.#write(entryFor(key, this.#revision + 1, undefined, frozenCopy(value), false));
+    const stored = this.#write(
+      entryFor(key, this.#revision + 1, undefined, frozenCopy(value), false),
+    );
+    return { ...stored, value };
   }
 
   async update(key: string, value: unknown, expectedRevision?: number): Promise<Stored> {
     const current = this.#current(key, expectedRevision);
-    return this.#write(entryFor(key, this.#revision + 1, current, frozenCopy(value), false));
+    const stored = this.#write(
+      entryFor(key, this.#revision + 1, current, frozenCopy(value), false),
+    );
+    return { ...stored, value };
   }
 
   async delete(key: string, expectedRevision?: number): Promise<Stored> {
     const current = this.#current(key, expectedRevision);
-    return this.#write(entryFor(key, this.#revision + 1, current, undefined, true));
+    return copyOf(this.#write(entryFor(key, this.#revision + 1, current, undefined, true)));
   }
 
   watch(prefix: string, afterRevision: number, signal: AbortSignal): AsyncIterable<StoreEvent> {
@@ -168,6 +174,7 @@ export class MemoryStore implements Store {
     return current;
   }
 
+  /** Applies `entry`; returns what the store now shares (frozen). */
   #write(entry: LogEntry): Stored {
     const stored = storedAfter(entry);
     if (entry.type === 'DELETED') this.#data.delete(entry.key);
@@ -175,7 +182,7 @@ export class MemoryStore implements Store {
     this.#log.push(entry);
     this.#revision = entry.revision;
     this.#hub.publish(eventOf(entry));
-    return copyOf(stored);
+    return stored;
   }
 
   /** Log entries with revision > `after` (≥ the compaction point). */

@@ -76,6 +76,11 @@ export interface ListResult {
  * A consistent, durable key-value store with a revision log. Every method is
  * atomic; a write resolves only once it is durable (a process kill after the
  * promise settled never loses it).
+ *
+ * Values are JSON. The store keeps its own copy of what it is given: a
+ * create or update resolves with the caller's object as its value, and a
+ * get, list or delete with copies the caller may change; only watch events
+ * share (frozen) values.
  */
 export interface Store {
   /** The latest revision (0 for an empty store). */

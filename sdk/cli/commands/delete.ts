@@ -7,22 +7,16 @@ import type { Command } from 'commander';
 import type { DeleteOptions } from '../../../controlplane/api/cluster-api.js';
 import type { KubeObject, Status } from '../../../controlplane/api/types.js';
 import { ApiError } from '../../../controlplane/api/errors.js';
-import type { ResourceType } from '../../../controlplane/api/resources.js';
-import type { HttpClusterApi } from '../../client/index.js';
 import { CliError } from '../cli-error.js';
 import { formatKubeError } from '../kube/errors.js';
-import { fetchObjects } from '../kube/fetch.js';
 import { parseDuration } from '../kube/flag-values.js';
-import { manifestOptions, readManifestFlags, type ManifestFlags } from '../kube/manifest-flags.js';
-import { targetOf } from '../kube/manifest-target.js';
+import { manifestOptions } from '../kube/manifest-flags.js';
+import { collectTargets, duringFor, type TargetFlags } from '../kube/named-targets.js';
 import { qualifiedKind } from '../kube/object-printer.js';
-import { parseResourceArgs } from '../kube/resource-args.js';
+import { UNBOUNDED_WAIT_MS, waitUntilGone, type DeletedObject } from '../kube/wait-gone.js';
 import { kubeAction, kubeContext, withKubeFlags, type KubeFlags } from './kube-context.js';
 
-interface DeleteFlags extends KubeFlags, ManifestFlags {
-  readonly selector?: string;
-  readonly all?: boolean;
-  readonly allNamespaces?: boolean;
+interface DeleteFlags extends KubeFlags, TargetFlags {
   readonly gracePeriod?: string;
   readonly now?: boolean;
   readonly force?: boolean;
@@ -31,22 +25,6 @@ interface DeleteFlags extends KubeFlags, ManifestFlags {
   readonly timeout: string;
   readonly cascade?: string | boolean;
 }
-
-/** One object to delete, and the file it was named in (for messages). */
-interface Victim {
-  readonly type: ResourceType;
-  readonly name: string;
-  readonly namespace: string | undefined;
-  readonly source?: string;
-}
-
-/** A deleted object to wait for: gone once its name is free or taken by another uid. */
-interface Deleted extends Victim {
-  readonly uid?: string;
-}
-
-/** kubectl's wait when --timeout is 0: a week, i.e. until the object is gone. */
-const UNBOUNDED_WAIT_MS = 7 * 24 * 3600 * 1000;
 
 const PROPAGATION: Readonly<Record<string, DeleteOptions['propagationPolicy']>> = {
   background: 'Background',
@@ -86,8 +64,8 @@ export function registerDelete(program: Command): void {
         const timeoutMs = parseDuration(flags.timeout, 'timeout') || UNBOUNDED_WAIT_MS;
         const context = await kubeContext(flags);
         const failures: string[] = [];
-        const victims = await collectVictims(context.api, args, flags, { ...context }, failures);
-        const deleted: Deleted[] = [];
+        const victims = await collectTargets(context.api, args, flags, context, 'delete', failures);
+        const deleted: DeletedObject[] = [];
         for (const victim of victims) {
           try {
             const answer = await context.api
@@ -100,12 +78,7 @@ export function registerDelete(program: Command): void {
             if (!isStatus(answer)) deleted.push({ ...victim, uid: answer.metadata.uid });
           } catch (error) {
             if (flags.ignoreNotFound && error instanceof ApiError && error.code === 404) continue;
-            failures.push(
-              formatKubeError(
-                error,
-                victim.source ? `error when deleting "${victim.source}"` : undefined,
-              ),
-            );
+            failures.push(formatKubeError(error, duringFor(victim, 'deleting')));
           }
         }
         if (victims.length === 0 && failures.length === 0)
@@ -149,107 +122,4 @@ function deleteOptions(flags: DeleteFlags): DeleteOptions {
     );
   }
   return { propagationPolicy, ...(grace >= 0 ? { gracePeriodSeconds: grace } : {}) };
-}
-
-/** The objects the arguments name; failures to find them go to `failures`. */
-async function collectVictims(
-  api: HttpClusterApi,
-  args: readonly string[],
-  flags: DeleteFlags,
-  context: { readonly namespace: string; readonly namespaceFlag: boolean },
-  failures: string[],
-): Promise<Victim[]> {
-  const files = flags.filename ?? [];
-  if (files.length > 0) {
-    if (args.length > 0)
-      throw new CliError(
-        'when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well',
-      );
-    const { manifests, errors } = await readManifestFlags(flags);
-    failures.push(...errors.map((error) => `error: ${error}`));
-    return manifests.flatMap((manifest) => {
-      try {
-        const target = targetOf(manifest, context);
-        return [
-          {
-            type: target.type,
-            name: target.name,
-            namespace: target.namespace,
-            source: manifest.source,
-          },
-        ];
-      } catch (error) {
-        failures.push(formatKubeError(error));
-        return [];
-      }
-    });
-  }
-  if (args.length === 0)
-    throw new CliError(
-      "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
-    );
-  const selections = parseResourceArgs(args, 'delete');
-  const byName = selections.some((s) => s.names.length > 0);
-  if (byName && (flags.all || flags.selector))
-    throw new CliError('name cannot be provided when a selector is specified');
-  if (!byName && !flags.all && !flags.selector) {
-    throw new CliError('resource(s) were provided, but no name was specified');
-  }
-  const scope = {
-    namespace: flags.allNamespaces ? undefined : context.namespace,
-    labelSelector: flags.selector,
-  };
-  const victims: Victim[] = [];
-  for (const selection of selections) {
-    if (byName) {
-      const namespace = selection.type.namespaced ? context.namespace : undefined;
-      victims.push(...selection.names.map((name) => ({ type: selection.type, name, namespace })));
-      continue;
-    }
-    const { objects } = await fetchObjects(api, selection, scope);
-    for (const object of objects)
-      victims.push({
-        type: selection.type,
-        name: object.metadata.name ?? '',
-        namespace: object.metadata.namespace,
-      });
-  }
-  return victims;
-}
-
-/**
- * Polls until each deleted object is gone (not found, or its name taken by a
- * new object); the messages of those still there after `timeoutMs`.
- */
-async function waitUntilGone(
-  api: HttpClusterApi,
-  deleted: readonly Deleted[],
-  timeoutMs: number,
-): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  const pending = [...deleted];
-  while (pending.length > 0) {
-    for (let index = pending.length - 1; index >= 0; index--) {
-      const victim = pending[index];
-      if (!victim) continue;
-      try {
-        const live = await api
-          .resource(victim.type)
-          .get(victim.name, { namespace: victim.namespace });
-        if (victim.uid && live.metadata.uid !== victim.uid) pending.splice(index, 1);
-      } catch (error) {
-        if (error instanceof ApiError && error.code === 404) pending.splice(index, 1);
-        else return [formatKubeError(error)];
-      }
-    }
-    if (pending.length === 0) break;
-    if (Date.now() >= deadline) {
-      return pending.map(
-        (victim) =>
-          `error: timed out waiting for the condition on ${victim.type.plural}/${victim.name}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return [];
 }

@@ -38,6 +38,7 @@ const commandModules: ReadonlyArray<readonly [readonly string[], () => Promise<R
   [['replace'], async () => (await import('./commands/replace.js')).registerReplace],
   [['edit'], async () => (await import('./commands/edit.js')).registerEdit],
   [['scale'], async () => (await import('./commands/scale.js')).registerScale],
+  [['wait'], async () => (await import('./commands/wait.js')).registerWait],
   [['label'], async () => (await import('./commands/label.js')).registerLabel],
   [['annotate'], async () => (await import('./commands/annotate.js')).registerAnnotate],
   [['auth'], async () => (await import('./commands/auth.js')).registerAuth],

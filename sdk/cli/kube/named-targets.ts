@@ -3,6 +3,7 @@
 // selector (-l) or --all picks. Shared by delete, patch and scale.
 
 import type { ResourceType } from '../../../controlplane/api/resources.js';
+import type { KubeObject } from '../../../controlplane/api/types.js';
 import type { HttpClusterApi } from '../../client/index.js';
 import { CliError } from '../cli-error.js';
 import { formatKubeError } from './errors.js';
@@ -17,6 +18,8 @@ export interface NamedTarget {
   readonly name: string;
   readonly namespace: string | undefined;
   readonly source?: string;
+  /** The object as listed, when a selector or --all found it. */
+  readonly listed?: KubeObject;
 }
 
 /** The flags that pick objects besides their names (absent where a command has none). */
@@ -83,6 +86,7 @@ export async function collectTargets(
         type: selection.type,
         name: object.metadata.name ?? '',
         namespace: object.metadata.namespace,
+        listed: object,
       });
   }
   return targets;

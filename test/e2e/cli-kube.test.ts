@@ -251,6 +251,53 @@ t.test('get -o jsonpath and -o custom-columns, as kubectl prints them', async (t
   t.match(unknown.stderr, /allowed formats are: custom-columns,json,jsonpath,name,wide,yaml/);
 });
 
+t.test('get --sort-by: tables, names and templates in the order of a field', async (t) => {
+  const env = { KUBECONFIG: controlPlane.kubeconfig };
+  // Created in the order c, a, b, with `rank` counting the other way.
+  for (const [name, rank] of [
+    ['sort-c', 1],
+    ['sort-a', 3],
+    ['sort-b', 2],
+  ] as const) {
+    const configMap = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, labels: { sorting: 'yes' } },
+      data: { rank: String(rank) },
+    });
+    t.equal((await skiff(['create', '-f', '-'], { input: configMap, env })).code, 0);
+  }
+  const byName = await kube('get', 'cm', '-l', 'sorting=yes', '--sort-by=.metadata.name');
+  t.match(byName.stdout, /^NAME\s+DATA\s+AGE\nsort-a\s.*\nsort-b\s.*\nsort-c\s/, byName.stderr);
+  const byData = await kube(
+    'get',
+    'cm',
+    '-l',
+    'sorting=yes',
+    '--sort-by={.data.rank}',
+    '-o',
+    'name',
+  );
+  t.equal(byData.stdout, 'configmap/sort-c\nconfigmap/sort-b\nconfigmap/sort-a\n', byData.stderr);
+  const template = await kube(
+    'get',
+    'cm',
+    '-l',
+    'sorting=yes',
+    '--sort-by=.data.rank',
+    '-o',
+    'jsonpath={.items[*].metadata.name}',
+  );
+  t.equal(template.stdout, 'sort-c sort-b sort-a');
+  const missing = await kube('get', 'cm', '-l', 'sorting=yes', '--sort-by=.spec.replicas');
+  t.equal(missing.code, 1);
+  t.equal(
+    missing.stderr,
+    'error: couldn\'t find any field with path "{.spec.replicas}" in the list of objects\n',
+  );
+  t.equal((await kube('delete', 'cm', '-l', 'sorting=yes')).code, 0);
+});
+
 t.test('apply --server-side: managers, conflicts and --force-conflicts', async (t) => {
   const config = (replicas: number) =>
     [

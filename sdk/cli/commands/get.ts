@@ -27,6 +27,7 @@ import { manifestOptions, type ManifestFlags } from '../kube/manifest-flags.js';
 import { manifestSelections } from '../kube/manifest-selections.js';
 import { parseResourceArgs, type ResourceSelection } from '../kube/resource-args.js';
 import { tableCells, tableHeaders, TableWriter, type TableView } from '../kube/table-printer.js';
+import { sortByField } from '../kube/sort-by.js';
 import { templateOutput, TemplatePrinter, type TemplateOutput } from '../kube/template-printer.js';
 import {
   kubeAction,
@@ -48,6 +49,7 @@ interface GetFlags extends KubeFlags, ManifestFlags {
   readonly headers: boolean;
   readonly ignoreNotFound?: boolean;
   readonly showManagedFields?: boolean;
+  readonly sortBy?: string;
 }
 
 const OUTPUTS = new Set(['wide', 'yaml', 'json', 'name']);
@@ -78,7 +80,11 @@ export function registerGet(program: Command): void {
       )
       .option('--no-headers', 'print tables without their header line')
       .option('--ignore-not-found', 'print nothing (and succeed) for names that do not exist')
-      .option('--show-managed-fields', 'keep metadata.managedFields in -o yaml and -o json'),
+      .option('--show-managed-fields', 'keep metadata.managedFields in -o yaml and -o json')
+      .option(
+        '--sort-by <jsonpath>',
+        'sort the list by this field ({.metadata.creationTimestamp} or .spec.nodeName)',
+      ),
   ).action(
     kubeAction(async (args: string[], flags: GetFlags) => {
       const template = templateOutput(flags.output);
@@ -161,7 +167,8 @@ async function fetchSelections(
     // Watching one named object starts after the version just fetched.
     resourceVersion = fetched.resourceVersion ?? fetched.objects[0]?.metadata.resourceVersion;
   }
-  return { found, errors, resourceVersion };
+  const sorted = flags.sortBy ? sortByField(found, (item) => item.object, flags.sortBy) : found;
+  return { found: sorted, errors, resourceVersion };
 }
 
 /** True when kubectl prints the one object itself rather than a List: one name asked for. */
@@ -266,16 +273,25 @@ async function printTables(
   let printed = 0;
   const errors: unknown[] = [];
   for (const each of selections) {
-    const { table, errors: failed } = await fetchTable(context.api, each, scope);
+    const fetched = await fetchTable(
+      context.api,
+      each,
+      scope,
+      flags.sortBy ? 'Object' : 'Metadata',
+    );
+    const { table, errors: failed } = fetched;
     errors.push(...failed);
+    const rows = flags.sortBy
+      ? sortByField(table.rows, (row) => row.object, flags.sortBy)
+      : table.rows;
     const view = viewOf(each);
     const columns = table.columnDefinitions ?? [];
     const writer = new TableWriter();
     // --watch-only lists only for the resourceVersion to watch from.
-    if (table.rows.length > 0 && !flags.watchOnly) {
+    if (rows.length > 0 && !flags.watchOnly) {
       if (printed++ > 0) process.stdout.write('\n');
       const header = flags.headers ? [tableHeaders(columns, view)] : [];
-      process.stdout.write(writer.format([...header, ...tableCells(table.rows, columns, view)]));
+      process.stdout.write(writer.format([...header, ...tableCells(rows, columns, view)]));
     }
     if (watching) {
       reportAll(errors.splice(0), flags);

@@ -23,15 +23,19 @@ export function asTable(
   return defaultTable([answer as KubeObject]);
 }
 
-/** The Table of `selection` in `scope`. A failed list throws; failed gets are collected. */
+/**
+ * The Table of `selection` in `scope`, each row carrying its object's metadata
+ * (or the whole object, for sorting by any field). A failed list throws;
+ * failed gets are collected.
+ */
 export async function fetchTable(
   api: HttpClusterApi,
   selection: ResourceSelection,
   scope: Scope,
+  includeObject: 'Metadata' | 'Object' = 'Metadata',
 ): Promise<FetchedTable> {
   const client = api.resource(selection.type);
   const namespace = namespaceFor(selection, scope);
-  const includeObject = 'Metadata';
   if (selection.names.length === 0) {
     const answer = await client.listTable({
       namespace,

@@ -34,6 +34,7 @@ const commandModules: ReadonlyArray<readonly [readonly string[], () => Promise<R
   [['logs'], async () => (await import('./commands/logs.js')).registerLogs],
   [['exec'], async () => (await import('./commands/exec.js')).registerExec],
   [['delete'], async () => (await import('./commands/delete.js')).registerDelete],
+  [['diff'], async () => (await import('./commands/diff.js')).registerDiff],
   [['patch'], async () => (await import('./commands/patch.js')).registerPatch],
   [['replace'], async () => (await import('./commands/replace.js')).registerReplace],
   [['edit'], async () => (await import('./commands/edit.js')).registerEdit],

@@ -329,3 +329,51 @@ t.test('edit: the editor changes what it should, and nothing is saved when it fa
   const missingEditor = await kube(['edit', 'deploy', 'front'], { KUBE_EDITOR: 'false' });
   t.equal(missingEditor.stderr, 'error: there was a problem with the editor "false"\n');
 });
+
+t.test('diff: what apply would change, as a unified diff; exit 0, 1 or 2', async (t) => {
+  const file = path.join(work, 'diffed.yaml');
+  const manifests = (value: string, secret: string) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: diffed\ndata:\n  mode: "${value}"\n---\n` +
+    `apiVersion: v1\nkind: Secret\nmetadata:\n  name: diffed\nstringData:\n  password: "${secret}"\n`;
+  await writeFile(file, manifests('one', 'hunter2'));
+  const absent = await kube(['diff', '-f', file]);
+  t.equal(absent.code, 1, absent.stderr);
+  t.match(
+    absent.stdout,
+    /^diff -u -N \S+\/LIVE-\w+\/v1\.ConfigMap\.default\.diffed \S+\/MERGED-\w+\/v1\.ConfigMap\.default\.diffed\n/,
+  );
+  t.match(absent.stdout, /\n\+  mode: one\n/);
+  t.match(absent.stdout, /\n\+  password: "\*\*\* \(after\)"\n/, "a secret's values are masked");
+  t.notMatch(absent.stdout.replace(/last-applied-configuration: \|\n.*\n/g, ''), /hunter2/);
+  t.equal((await kube(['get', 'cm', 'diffed'])).code, 1, 'a diff stores nothing');
+
+  t.equal((await kube(['apply', '-f', file])).code, 0);
+  const same = await kube(['diff', '-f', file]);
+  t.equal(same.code, 0, same.stderr);
+  t.equal(same.stdout, '');
+
+  await writeFile(file, manifests('two', 'hunter2'));
+  const changed = await kube(['diff', '-f', file]);
+  t.equal(changed.code, 1, changed.stderr);
+  t.match(changed.stdout, /\n-  mode: one\n\+  mode: two\n/);
+  t.notMatch(changed.stdout, /Secret/, 'an unchanged object is not in the diff');
+  const serverSide = await kube(['diff', '--server-side', '-f', file]);
+  t.equal(serverSide.code, 1, serverSide.stderr);
+  t.match(serverSide.stdout, /\n-  mode: one\n\+  mode: two\n/);
+  t.same((await stored('cm', 'diffed')).data, { mode: 'one' }, 'still as applied');
+
+  const external = await kube(['diff', '-f', file], { KUBECTL_EXTERNAL_DIFF: 'ls' });
+  t.match(
+    external.stdout,
+    /v1\.ConfigMap\.default\.diffed\n/,
+    'KUBECTL_EXTERNAL_DIFF is run instead',
+  );
+
+  await writeFile(file, manifests('two', 'hunter2').replace('name: diffed', 'name: Not_Valid'));
+  const invalid = await kube(['diff', '-f', file]);
+  t.equal(invalid.code, 2, 'an error is above 1');
+  t.match(
+    invalid.stderr,
+    /Error from server \(Invalid\): error when diffing ".*diffed\.yaml": ConfigMap "Not_Valid" is invalid/,
+  );
+});

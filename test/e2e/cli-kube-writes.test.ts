@@ -377,3 +377,136 @@ t.test('diff: what apply would change, as a unified diff; exit 0, 1 or 2', async
     /Error from server \(Invalid\): error when diffing ".*diffed\.yaml": ConfigMap "Not_Valid" is invalid/,
   );
 });
+
+t.test("create's generators: namespace, configmap, secret, deployment, service", async (t) => {
+  const namespace = await kube(['create', 'namespace', 'generated']);
+  t.equal(namespace.stdout, 'namespace/generated created\n', namespace.stderr);
+  const inNamespace = (args: string[]) => kube([...args, '-n', 'generated']);
+
+  const file = path.join(work, 'app.properties');
+  await writeFile(file, 'color=blue\n');
+  const env = path.join(work, 'app.env');
+  await writeFile(env, '# settings\nLEVEL=debug\nMODE=fast\n');
+  const configMap = await inNamespace([
+    'create',
+    'configmap',
+    'app',
+    '--from-literal=greeting=hello',
+    `--from-file=${file}`,
+    `--from-file=renamed=${file}`,
+    `--from-env-file=${env}`,
+  ]);
+  t.equal(configMap.stdout, 'configmap/app created\n', configMap.stderr);
+  const data = JSON.parse((await inNamespace(['get', 'cm', 'app', '-o', 'json'])).stdout) as {
+    data: Record<string, string>;
+  };
+  t.same(data.data, {
+    greeting: 'hello',
+    'app.properties': 'color=blue\n',
+    renamed: 'color=blue\n',
+    LEVEL: 'debug',
+    MODE: 'fast',
+  });
+
+  const secret = await inNamespace([
+    'create',
+    'secret',
+    'generic',
+    'creds',
+    '--from-literal=password=s3cret',
+  ]);
+  t.equal(secret.stdout, 'secret/creds created\n', secret.stderr);
+  const password = await inNamespace(['get', 'secret', 'creds', '-o', 'jsonpath={.data.password}']);
+  t.equal(Buffer.from(password.stdout, 'base64').toString(), 's3cret');
+
+  const printed = await kube([
+    'create',
+    'deployment',
+    'shop',
+    '--image=registry.local/team/shop:v1',
+    '--replicas=3',
+    '--port=8080',
+    '--dry-run=client',
+    '-o',
+    'yaml',
+  ]);
+  t.equal(printed.code, 0, printed.stderr);
+  t.same(parse(printed.stdout), {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { labels: { app: 'shop' }, name: 'shop' },
+    spec: {
+      replicas: 3,
+      selector: { matchLabels: { app: 'shop' } },
+      strategy: {},
+      template: {
+        metadata: { labels: { app: 'shop' } },
+        spec: {
+          containers: [
+            {
+              image: 'registry.local/team/shop:v1',
+              name: 'shop',
+              ports: [{ containerPort: 8080 }],
+              resources: {},
+            },
+          ],
+        },
+      },
+    },
+    status: {},
+  });
+  t.equal((await kube(['get', 'deploy', 'shop'])).code, 1, 'a client dry run sends nothing');
+  const deployment = await inNamespace([
+    'create',
+    'deploy',
+    'shop',
+    '--image=registry.local/team/shop:v1',
+  ]);
+  t.equal(deployment.stdout, 'deployment.apps/shop created\n', deployment.stderr);
+  t.match(JSON.parse((await inNamespace(['get', 'deploy', 'shop', '-o', 'json'])).stdout), {
+    spec: {
+      replicas: 1,
+      template: { spec: { containers: [{ name: 'shop', imagePullPolicy: 'IfNotPresent' }] } },
+    },
+  });
+
+  const service = await inNamespace([
+    'create',
+    'service',
+    'nodeport',
+    'shop',
+    '--tcp=80:8080',
+    '-o',
+    'json',
+  ]);
+  t.match(JSON.parse(service.stdout), {
+    spec: {
+      type: 'NodePort',
+      selector: { app: 'shop' },
+      ports: [{ name: '80-8080', port: 80, targetPort: 8080, protocol: 'TCP', nodePort: Number }],
+    },
+  });
+
+  const duplicate = await kube([
+    'create',
+    'cm',
+    'twice',
+    '--from-literal=a=1',
+    '--from-literal=a=2',
+  ]);
+  t.equal(duplicate.code, 1);
+  t.equal(
+    duplicate.stderr,
+    'error: cannot add key "a", another key by that name already exists in ConfigMap "twice"\n',
+  );
+  const noImage = await kube(['create', 'deployment', 'bare']);
+  t.equal(noImage.stderr, 'error: required flag(s) "image" not set\n');
+  const exists = await kube(['create', 'namespace', 'generated']);
+  t.equal(
+    exists.stderr,
+    'Error from server (AlreadyExists): namespaces "generated" already exists\n',
+  );
+  const unknown = await kube(['create', 'widget', 'x']);
+  t.equal(unknown.code, 1);
+  t.equal(unknown.stderr, 'error: unknown command "widget" for "skiff create"\n');
+});

@@ -1,6 +1,8 @@
 // `skiff create -f`: creates each object of the manifests, failing (per
 // object) with AlreadyExists when it exists, as kubectl create does.
 // --save-config records the last-applied-configuration for a later apply.
+// `create namespace|configmap|secret generic|deployment|service` make their
+// object from flags instead (create-generators.ts).
 
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
@@ -9,6 +11,7 @@ import { formatKubeError } from '../kube/errors.js';
 import { readManifestFlags, manifestOptions, type ManifestFlags } from '../kube/manifest-flags.js';
 import { targetOf } from '../kube/manifest-target.js';
 import { objectName } from '../kube/object-printer.js';
+import { registerGenerators } from './create-generators.js';
 import { kubeAction, kubeContext, withKubeFlags, type KubeFlags } from './kube-context.js';
 
 interface CreateFlags extends KubeFlags, ManifestFlags {
@@ -17,14 +20,19 @@ interface CreateFlags extends KubeFlags, ManifestFlags {
 
 /** Registers `skiff create`. */
 export function registerCreate(program: Command): void {
-  withKubeFlags(manifestOptions(program.command('create')))
+  const create = program.command('create');
+  registerGenerators(create);
+  withKubeFlags(manifestOptions(create))
     .description('Create resources from files or stdin (kubectl create)')
+    .argument('[kind...]', 'namespace, configmap, secret, deployment or service: see their help')
     .option(
       '--save-config',
       'record the configuration in the last-applied annotation, for skiff apply',
     )
     .action(
-      kubeAction(async (flags: CreateFlags) => {
+      kubeAction(async (kind: string[], flags: CreateFlags) => {
+        if (kind[0] !== undefined)
+          throw new CliError(`unknown command "${kind[0]}" for "skiff create"`);
         const { manifests, errors } = await readManifestFlags(flags);
         const context = await kubeContext(flags);
         const failures = errors.map((error) => `error: ${error}`);

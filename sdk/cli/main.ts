@@ -39,6 +39,7 @@ const commandModules: ReadonlyArray<readonly [readonly string[], () => Promise<R
   [['replace'], async () => (await import('./commands/replace.js')).registerReplace],
   [['edit'], async () => (await import('./commands/edit.js')).registerEdit],
   [['scale'], async () => (await import('./commands/scale.js')).registerScale],
+  [['set'], async () => (await import('./commands/set.js')).registerSet],
   [['wait'], async () => (await import('./commands/wait.js')).registerWait],
   [['label'], async () => (await import('./commands/label.js')).registerLabel],
   [['annotate'], async () => (await import('./commands/annotate.js')).registerAnnotate],

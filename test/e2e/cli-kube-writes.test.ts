@@ -510,3 +510,30 @@ t.test("create's generators: namespace, configmap, secret, deployment, service",
   t.equal(unknown.code, 1);
   t.equal(unknown.stderr, 'error: unknown command "widget" for "skiff create"\n');
 });
+
+t.test('set image: containers by name (or *), the rest untouched', async (t) => {
+  await created(deployment('images', 1));
+  const one = await kube(['set', 'image', 'deployment/images', 'app=registry.local/images:v2']);
+  t.equal(one.stdout, 'deployment.apps/images image updated\n', one.stderr);
+  const containers = (await stored('deploy', 'images')).spec.template.spec.containers;
+  t.same(
+    containers.map((c) => c.image),
+    ['registry.local/images:v2', 'registry.local/sidecar:v1'],
+  );
+  t.match(containers[0], { ports: [{ containerPort: 8080 }] });
+
+  const all = await kube(['set', 'image', 'deploy', 'images', '*=registry.local/all:v3']);
+  t.equal(all.code, 0, all.stderr);
+  t.same(
+    (await stored('deploy', 'images')).spec.template.spec.containers.map((c) => c.image),
+    ['registry.local/all:v3', 'registry.local/all:v3'],
+  );
+
+  const before = await stored('deploy', 'images');
+  const missing = await kube(['set', 'image', 'deploy/images', 'app=x:1', 'nope=y:1']);
+  t.equal(missing.code, 1);
+  t.equal(missing.stderr, 'error: unable to find container named "nope"\n');
+  t.same(await stored('deploy', 'images'), before, 'nothing changed');
+  const none = await kube(['set', 'image', 'deploy/images']);
+  t.equal(none.stderr, 'error: at least one image update is required\n');
+});

@@ -44,6 +44,7 @@ const commandModules: ReadonlyArray<readonly [readonly string[], () => Promise<R
   [['label'], async () => (await import('./commands/label.js')).registerLabel],
   [['annotate'], async () => (await import('./commands/annotate.js')).registerAnnotate],
   [['auth'], async () => (await import('./commands/auth.js')).registerAuth],
+  [['config'], async () => (await import('./commands/config.js')).registerConfig],
   [['explain'], async () => (await import('./commands/explain.js')).registerExplain],
   [
     ['api-resources'],

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
 import { withLastApplied } from '../kube/apply-merge.js';
-import { formatKubeError } from '../kube/errors.js';
+import { formatKubeError, reportFailures } from '../kube/errors.js';
 import { readManifestFlags, manifestOptions, type ManifestFlags } from '../kube/manifest-flags.js';
 import { targetOf } from '../kube/manifest-target.js';
 import { objectName } from '../kube/object-printer.js';
@@ -53,8 +53,7 @@ export function registerCreate(program: Command): void {
             failures.push(formatKubeError(error, during));
           }
         }
-        for (const failure of failures) process.stderr.write(failure + '\n');
-        if (failures.length > 0) process.exitCode = 1;
+        reportFailures(failures);
       }),
     );
 }

@@ -8,7 +8,7 @@ import type { DeleteOptions } from '../../../controlplane/api/cluster-api.js';
 import type { KubeObject, Status } from '../../../controlplane/api/types.js';
 import { ApiError } from '../../../controlplane/api/errors.js';
 import { CliError } from '../cli-error.js';
-import { formatKubeError } from '../kube/errors.js';
+import { formatKubeError, reportFailures } from '../kube/errors.js';
 import { parseDuration } from '../kube/flag-values.js';
 import { manifestOptions } from '../kube/manifest-flags.js';
 import { collectTargets, duringFor, type TargetFlags } from '../kube/named-targets.js';
@@ -84,8 +84,7 @@ export function registerDelete(program: Command): void {
         if (victims.length === 0 && failures.length === 0)
           process.stdout.write('No resources found\n');
         if (flags.wait) failures.push(...(await waitUntilGone(context.api, deleted, timeoutMs)));
-        for (const failure of failures) process.stderr.write(failure + '\n');
-        if (failures.length > 0) process.exitCode = 1;
+        reportFailures(failures);
       }),
     );
 }

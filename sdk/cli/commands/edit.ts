@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../../controlplane/api/types.js';
 import { runEditor } from '../kube/editor.js';
-import { formatKubeError } from '../kube/errors.js';
+import { formatKubeError, reportFailures } from '../kube/errors.js';
 import { withTypeMeta } from '../kube/fetch.js';
 import { createMergePatch, deepEqual, isObject, type JsonObject } from '../kube/json-values.js';
 import { manifestOptions } from '../kube/manifest-flags.js';
@@ -70,8 +70,7 @@ export function registerEdit(program: Command): void {
           }
         }
         if (edited.length > 0) failures.push(...(await editLoop(context, edited, output)));
-        for (const failure of failures) process.stderr.write(failure + '\n');
-        if (failures.length > 0) process.exitCode = 1;
+        reportFailures(failures);
       }),
     );
 }

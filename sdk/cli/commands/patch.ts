@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { parse } from 'yaml';
 import type { PatchType } from '../../../controlplane/api/cluster-api.js';
 import { CliError } from '../cli-error.js';
-import { formatKubeError } from '../kube/errors.js';
+import { formatKubeError, reportFailures } from '../kube/errors.js';
 import { deepEqual } from '../kube/json-values.js';
 import { manifestOptions } from '../kube/manifest-flags.js';
 import { collectTargets, duringFor, type TargetFlags } from '../kube/named-targets.js';
@@ -68,8 +68,7 @@ export function registerPatch(program: Command): void {
             failures.push(formatKubeError(error, duringFor(target, 'patching')));
           }
         }
-        for (const failure of failures) process.stderr.write(failure + '\n');
-        if (failures.length > 0) process.exitCode = 1;
+        reportFailures(failures);
       }),
     );
 }

@@ -7,7 +7,7 @@ import type { KubeObject } from '../../../controlplane/api/types.js';
 import { ApiError } from '../../../controlplane/api/errors.js';
 import { CliError } from '../cli-error.js';
 import { withLastApplied } from '../kube/apply-merge.js';
-import { formatKubeError } from '../kube/errors.js';
+import { formatKubeError, reportFailures } from '../kube/errors.js';
 import { parseDuration } from '../kube/flag-values.js';
 import { manifestOptions, readManifestFlags, type ManifestFlags } from '../kube/manifest-flags.js';
 import { targetOf, type Target } from '../kube/manifest-target.js';
@@ -80,8 +80,7 @@ export function registerReplace(program: Command): void {
             failures.push(formatKubeError(error, `error when replacing "${manifest.source}"`));
           }
         }
-        for (const failure of failures) process.stderr.write(failure + '\n');
-        if (failures.length > 0) process.exitCode = 1;
+        reportFailures(failures);
       }),
     );
 }

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { ApiError } from '../../../controlplane/api/errors.js';
 import type { Scale } from '../../../controlplane/api/cluster-api.js';
 import { CliError } from '../cli-error.js';
-import { formatKubeError } from '../kube/errors.js';
+import { formatKubeError, reportFailures } from '../kube/errors.js';
 import { manifestOptions } from '../kube/manifest-flags.js';
 import {
   collectTargets,
@@ -78,8 +78,7 @@ export function registerScale(program: Command): void {
         }
         if (targets.length === 0 && failures.length === 0)
           process.stdout.write('No resources found\n');
-        for (const failure of failures) process.stderr.write(failure + '\n');
-        if (failures.length > 0) process.exitCode = 1;
+        reportFailures(failures);
       }),
     );
 }

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import type { KubeObject } from '../../../controlplane/api/types.js';
 import { CliError } from '../cli-error.js';
-import { formatKubeError } from '../kube/errors.js';
+import { formatKubeError, reportFailures } from '../kube/errors.js';
 import { isObject, type JsonObject } from '../kube/json-values.js';
 import { manifestOptions } from '../kube/manifest-flags.js';
 import { collectTargets, duringFor, type TargetFlags } from '../kube/named-targets.js';
@@ -74,8 +74,7 @@ export function registerSet(program: Command): void {
             failures.push(formatKubeError(error, duringFor(target, 'setting the image of')));
           }
         }
-        for (const failure of failures) process.stderr.write(failure + '\n');
-        if (failures.length > 0) process.exitCode = 1;
+        reportFailures(failures);
       }),
     );
 }

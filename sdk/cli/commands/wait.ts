@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { ApiError } from '../../../controlplane/api/errors.js';
 import type { KubeObject, Status } from '../../../controlplane/api/types.js';
 import { CliError } from '../cli-error.js';
-import { formatKubeError } from '../kube/errors.js';
+import { formatKubeError, reportFailures } from '../kube/errors.js';
 import { withTypeMeta } from '../kube/fetch.js';
 import { parseDuration } from '../kube/flag-values.js';
 import { manifestOptions } from '../kube/manifest-flags.js';
@@ -67,8 +67,7 @@ export function registerWait(program: Command): void {
             failures.push(formatKubeError(error));
           }
         }
-        for (const failure of failures) process.stderr.write(failure + '\n');
-        if (failures.length > 0) process.exitCode = 1;
+        reportFailures(failures);
       }),
     );
 }

@@ -38,3 +38,9 @@ export function isReportable(error: unknown): boolean {
     error instanceof KubeconfigError
   );
 }
+
+/** Prints each failure (already worded) on stderr; any makes the command exit 1. */
+export function reportFailures(failures: readonly string[]): void {
+  for (const failure of failures) process.stderr.write(failure + '\n');
+  if (failures.length > 0) process.exitCode = 1;
+}

@@ -23,7 +23,9 @@ export function registerCreate(program: Command): void {
   const create = program.command('create');
   registerGenerators(create);
   withKubeFlags(manifestOptions(create))
-    .description('Create resources from files or stdin (kubectl create)')
+    .description(
+      'Create resources from files or stdin, or one from flags: namespace, configmap, secret, deployment, service (kubectl create)',
+    )
     .argument('[kind...]', 'namespace, configmap, secret, deployment or service: see their help')
     .option(
       '--save-config',

@@ -47,7 +47,7 @@ const commandModules: ReadonlyArray<readonly [readonly string[], () => Promise<R
   [['config'], async () => (await import('./commands/config.js')).registerConfig],
   [['explain'], async () => (await import('./commands/explain.js')).registerExplain],
   [
-    ['api-resources'],
+    ['api-resources', 'api-versions'],
     async () => (await import('./commands/api-resources.js')).registerApiResources,
   ],
 ];

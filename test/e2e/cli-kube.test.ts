@@ -437,7 +437,7 @@ t.test(
   },
 );
 
-t.test('delete by file and by name; api-resources', async (t) => {
+t.test('delete by file and by name; api-resources and api-versions', async (t) => {
   const byFile = await kube('delete', '-f', manifest('seed-deployment.yaml'));
   t.equal(
     byFile.stdout,
@@ -453,6 +453,13 @@ t.test('delete by file and by name; api-resources', async (t) => {
   const resources = await kube('api-resources');
   t.match(resources.stdout, /^NAME\s+SHORTNAMES\s+APIVERSION\s+NAMESPACED\s+KIND\n/);
   t.match(resources.stdout, /\nservices\s+svc\s+v1\s+true\s+Service\n/);
+  const versions = await kube('api-versions');
+  t.equal(
+    versions.stdout,
+    'apps/v1\nauthentication.k8s.io/v1\nauthorization.k8s.io/v1\nautoscaling/v1\nautoscaling/v2\n' +
+      'coordination.k8s.io/v1\nevents.k8s.io/v1\nv1\n',
+    'sorted as kubectl api-versions lists them',
+  );
 });
 
 t.test('auth: whoami, can-i and can-i --list, as kubectl auth prints them', async (t) => {

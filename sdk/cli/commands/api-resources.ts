@@ -1,6 +1,7 @@
 // `skiff api-resources`: the resource types the server's discovery documents
 // list, as kubectl api-resources prints them (subresources left out, sorted by
-// group then name, the core group first).
+// group then name, the core group first); `skiff api-versions`: the
+// group/versions they are served at, as kubectl api-versions lists them.
 
 import type { Command } from 'commander';
 import type { DiscoveredResource } from '../../client/index.js';
@@ -14,8 +15,31 @@ interface ApiResourcesFlags extends KubeFlags {
   readonly apiGroup?: string;
 }
 
-/** Registers `skiff api-resources`. */
+/** Registers `skiff api-resources` and `skiff api-versions`. */
 export function registerApiResources(program: Command): void {
+  withKubeFlags(
+    program
+      .command('api-versions')
+      .description(
+        'Print the API versions the server serves, as group/version (kubectl api-versions)',
+      ),
+  ).action(
+    kubeAction(async (flags: KubeFlags) => {
+      const context = await kubeContext(flags);
+      const versions = new Set(
+        (await context.api.discover()).map((r) =>
+          r.group ? `${r.group}/${r.version}` : r.version,
+        ),
+      );
+      process.stdout.write(
+        [...versions]
+          .sort()
+          .map((version) => `${version}\n`)
+          .join(''),
+      );
+    }),
+  );
+
   withKubeFlags(
     program
       .command('api-resources')

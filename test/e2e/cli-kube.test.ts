@@ -289,6 +289,13 @@ t.test('get --sort-by: tables, names and templates in the order of a field', asy
     'jsonpath={.items[*].metadata.name}',
   );
   t.equal(template.stdout, 'sort-c sort-b sort-a');
+  // Lists are read a chunk at a time (limit/continue), as kubectl reads them.
+  for (const output of ['name', 'wide']) {
+    const chunked = await kube('get', 'cm', '-l', 'sorting=yes', '--chunk-size=2', '-o', output);
+    const whole = await kube('get', 'cm', '-l', 'sorting=yes', '--chunk-size=0', '-o', output);
+    t.equal(chunked.stdout.split('\n').filter(Boolean).length, output === 'name' ? 3 : 4);
+    t.equal(chunked.stdout.replace(/\d+s\n/g, ''), whole.stdout.replace(/\d+s\n/g, ''));
+  }
   const missing = await kube('get', 'cm', '-l', 'sorting=yes', '--sort-by=.spec.replicas');
   t.equal(missing.code, 1);
   t.equal(

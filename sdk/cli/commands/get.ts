@@ -11,7 +11,7 @@ import type { ResourceType } from '../../../controlplane/api/resources.js';
 import type { KubeObject } from '../../../controlplane/api/types.js';
 import { CliError } from '../cli-error.js';
 import { reportKubeError } from '../kube/errors.js';
-import { fetchObjects, type Scope } from '../kube/fetch.js';
+import { DEFAULT_CHUNK_SIZE, fetchObjects, type Scope } from '../kube/fetch.js';
 import { fetchTable } from '../kube/get-tables.js';
 import { watchSelection } from '../kube/get-watch.js';
 import { customColumnRows } from '../kube/custom-columns.js';
@@ -50,6 +50,7 @@ interface GetFlags extends KubeFlags, ManifestFlags {
   readonly ignoreNotFound?: boolean;
   readonly showManagedFields?: boolean;
   readonly sortBy?: string;
+  readonly chunkSize: string;
 }
 
 const OUTPUTS = new Set(['wide', 'yaml', 'json', 'name']);
@@ -81,6 +82,11 @@ export function registerGet(program: Command): void {
       .option('--no-headers', 'print tables without their header line')
       .option('--ignore-not-found', 'print nothing (and succeed) for names that do not exist')
       .option('--show-managed-fields', 'keep metadata.managedFields in -o yaml and -o json')
+      .option(
+        '--chunk-size <count>',
+        'read lists this many objects a request (0: all at once)',
+        String(DEFAULT_CHUNK_SIZE),
+      )
       .option(
         '--sort-by <jsonpath>',
         'sort the list by this field ({.metadata.creationTimestamp} or .spec.nodeName)',
@@ -128,6 +134,14 @@ export function registerGet(program: Command): void {
   );
 }
 
+/** --chunk-size as a number; a CliError when it is not a count. */
+function chunkSizeOf(flags: GetFlags): number {
+  const size = Number(flags.chunkSize);
+  if (!Number.isInteger(size) || size < 0)
+    throw new CliError(`invalid argument "${flags.chunkSize}" for "--chunk-size" flag`);
+  return size;
+}
+
 /** Resource arguments, which `get` needs unless -f names the objects. */
 function requireResourceArgs(args: string[]): string[] {
   if (args.length > 0) return args;
@@ -158,7 +172,7 @@ async function fetchSelections(
   const errors: unknown[] = [];
   let resourceVersion: string | undefined;
   for (const each of selections) {
-    const fetched = await fetchObjects(context.api, each, scope);
+    const fetched = await fetchObjects(context.api, each, scope, chunkSizeOf(flags));
     errors.push(...fetched.errors);
     const shown = flags.showManagedFields
       ? fetched.objects
@@ -278,6 +292,7 @@ async function printTables(
       each,
       scope,
       flags.sortBy ? 'Object' : 'Metadata',
+      chunkSizeOf(flags),
     );
     const { table, errors: failed } = fetched;
     errors.push(...failed);

@@ -35,24 +35,52 @@ export interface Fetched {
   readonly resourceVersion?: string;
 }
 
+/** kubectl's --chunk-size: lists are read this many objects a request (0: all at once). */
+export const DEFAULT_CHUNK_SIZE = 500;
+
+/**
+ * Reads a list a page at a time (`limit`/`continue`, all pages at the first
+ * page's revision, as kubectl reads them) and returns the pages in order.
+ */
+export async function readPages<P extends { metadata: { continue?: string } }>(
+  read: (page: { limit?: number; continue?: string }) => Promise<P>,
+  chunkSize: number,
+): Promise<[P, ...P[]]> {
+  const pages: [P, ...P[]] = [await read(chunkSize > 0 ? { limit: chunkSize } : {})];
+  for (let next = pages[0].metadata.continue; next;) {
+    const page = await read({ limit: chunkSize, continue: next });
+    pages.push(page);
+    next = page.metadata.continue;
+  }
+  return pages;
+}
+
 /** The objects of `selection` in `scope`. A failed list throws; failed gets are collected. */
 export async function fetchObjects(
   api: HttpClusterApi,
   selection: ResourceSelection,
   scope: Scope,
+  chunkSize = DEFAULT_CHUNK_SIZE,
 ): Promise<Fetched> {
   const client = api.resource(selection.type);
   const namespace = namespaceFor(selection, scope);
   if (selection.names.length === 0) {
-    const list = await client.list({
-      namespace,
-      labelSelector: scope.labelSelector,
-      fieldSelector: scope.fieldSelector,
-    });
+    const pages = await readPages(
+      (page) =>
+        client.list({
+          namespace,
+          labelSelector: scope.labelSelector,
+          fieldSelector: scope.fieldSelector,
+          ...page,
+        }),
+      chunkSize,
+    );
     return {
-      objects: list.items.map((item) => withTypeMeta(item, selection.type)),
+      objects: pages.flatMap((list) =>
+        list.items.map((item) => withTypeMeta(item, selection.type)),
+      ),
       errors: [],
-      resourceVersion: list.metadata.resourceVersion,
+      resourceVersion: pages[0].metadata.resourceVersion,
     };
   }
   const objects: KubeObject[] = [];

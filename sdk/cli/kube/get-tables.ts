@@ -3,7 +3,7 @@
 
 import type { KubeObject } from '../../../controlplane/api/types.js';
 import { isTable, type HttpClusterApi, type Table } from '../../client/index.js';
-import { namespaceFor, type Scope } from './fetch.js';
+import { DEFAULT_CHUNK_SIZE, namespaceFor, readPages, type Scope } from './fetch.js';
 import type { ResourceSelection } from './resource-args.js';
 import { defaultTable } from './table-printer.js';
 
@@ -33,17 +33,31 @@ export async function fetchTable(
   selection: ResourceSelection,
   scope: Scope,
   includeObject: 'Metadata' | 'Object' = 'Metadata',
+  chunkSize = DEFAULT_CHUNK_SIZE,
 ): Promise<FetchedTable> {
   const client = api.resource(selection.type);
   const namespace = namespaceFor(selection, scope);
   if (selection.names.length === 0) {
-    const answer = await client.listTable({
-      namespace,
-      labelSelector: scope.labelSelector,
-      fieldSelector: scope.fieldSelector,
-      includeObject,
-    });
-    return { table: asTable(answer), errors: [] };
+    const pages = await readPages(async (page) => {
+      const answer = await client.listTable({
+        namespace,
+        labelSelector: scope.labelSelector,
+        fieldSelector: scope.fieldSelector,
+        includeObject,
+        ...page,
+      });
+      // A server without Tables answers with the list, whose continue the default Table keeps.
+      const table = asTable(answer);
+      return { ...table, metadata: { ...table.metadata, continue: answer.metadata.continue } };
+    }, chunkSize);
+    // The columns come with the first page; the revision to watch from is the first page's.
+    const [first] = pages;
+    const table: Table = {
+      ...first,
+      metadata: { resourceVersion: first.metadata.resourceVersion },
+      rows: pages.flatMap((page) => page.rows),
+    };
+    return { table, errors: [] };
   }
   const tables: Table[] = [];
   const errors: unknown[] = [];
